@@ -1,0 +1,454 @@
+// Many Philox4x32-10 blocks at once: scalar, AVX2 and AVX-512 kernels, chosen at run time.
+//
+// How the SIMD kernels work (both give exactly the bits of core::philox4x32<10>):
+//
+// * Counter words 0 and 1 (the block number) are the same for every block of a call, and word 3
+//   (the high half of the sample index) is the same for every block until the low half wraps. The
+//   kernels work on groups of blocks whose index low words do not wrap inside the group, so word 3
+//   is a scalar there; where a group would straddle a 2^32 boundary (at most once per 2^32
+//   blocks, the 2^64 wrap included), the blocks up to the boundary go through the scalar path.
+//   With words 0, 1, 3 scalar, rounds 1 and 2 need one vector multiply each instead of two.
+// * Each 32-bit lane holds one block's word. A 32x32->64 multiply of all lanes is two
+//   _mm*_mul_epu32 (even lanes, and odd lanes shifted down), recombined into lo and hi words.
+// * Lanes are assigned to blocks so that the in-lane 4x4 transposes (unpacklo/hi epi32 and epi64)
+//   already leave consecutive blocks together: no cross-lane shuffle is needed before the stores.
+//   AVX2: lane 4q + r holds block 2r + q; AVX-512: lane 4q + r holds block 4r + q.
+// * Four independent vectors are interleaved per loop iteration for instruction-level parallelism
+//   (32 blocks for AVX2, 64 for AVX-512); what is left goes one vector at a time, and the last
+//   partial vector is computed whole into a scratch buffer and the needed blocks copied out.
+#include "philox_blocks.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "../core/stream.h"
+
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
+#define TORCHRNG_PB_X86 1
+// GCC 12's AVX-512 intrinsics trip -Wuninitialized (_mm512_undefined_epi32, GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#else
+#define TORCHRNG_PB_X86 0
+#endif
+
+namespace torchrng {
+namespace cpu {
+
+namespace {
+
+using core::u32x2;
+using core::u32x4;
+
+constexpr int kRounds = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Scalar reference path.
+
+void scalar_blocks(u32x2 key, uint64_t block, uint64_t first_index, int64_t count, uint32_t* out) {
+  const uint32_t b0 = core::lo32(block), b1 = core::hi32(block);
+  for (int64_t j = 0; j < count; ++j) {
+    const uint64_t i = first_index + static_cast<uint64_t>(j);  // wraps modulo 2^64
+    const u32x4 r = core::philox4x32<kRounds>(u32x4{{b0, b1, core::lo32(i), core::hi32(i)}}, key);
+    std::memcpy(out + 4 * j, r.v, sizeof(r.v));
+  }
+}
+
+#if TORCHRNG_PB_X86
+
+// Scalar values shared by every SIMD group with the same (key, block, hi32(index)): the key
+// schedule and the parts of rounds 1-3 that do not depend on the low index word.
+struct Plan {
+  uint32_t k0[kRounds];  // key word 0 for each round
+  uint32_t k1[kRounds];  // key word 1 for each round
+  uint32_t a;            // round 1: c0' = hi(M1 * c2) ^ a
+  uint32_t x;            // round 2: c0'' = c1' ^ x
+  uint32_t y;            // round 2: c2'' = hi(M0 * c0') ^ y
+  uint32_t z;            // round 3: c0''' = hi(M1 * c2'') ^ z (c1'' is the scalar lo(M1 * s2))
+};
+
+Plan make_plan(u32x2 key, uint64_t block, uint32_t index_hi) {
+  Plan p;
+  for (int r = 0; r < kRounds; ++r) {
+    p.k0[r] = key.v[0] + static_cast<uint32_t>(r) * core::kPhiloxW0;
+    p.k1[r] = key.v[1] + static_cast<uint32_t>(r) * core::kPhiloxW1;
+  }
+  const uint32_t b0 = core::lo32(block), b1 = core::hi32(block);
+  // Round 1 on counter [b0, b1, c2, h]:  c0' = hi1 ^ b1 ^ k0, c1' = lo1,
+  //                                      c2' = hi(M0*b0) ^ h ^ k1, c3' = lo(M0*b0)  (c2', c3' scalar).
+  uint32_t hi0;
+  const uint32_t lo0 = core::mulhilo32(core::kPhiloxM0, b0, &hi0);
+  p.a = b1 ^ p.k0[0];
+  const uint32_t s2 = hi0 ^ index_hi ^ p.k1[0];
+  const uint32_t s3 = lo0;
+  // Round 2: c0'' = hi(M1*s2) ^ c1' ^ k0, c1'' = lo(M1*s2), c2'' = hi(M0*c0') ^ s3 ^ k1, c3'' = lo(M0*c0').
+  uint32_t hi1;
+  const uint32_t lo1 = core::mulhilo32(core::kPhiloxM1, s2, &hi1);
+  p.x = hi1 ^ p.k0[1];
+  p.y = s3 ^ p.k1[1];
+  // Round 3: c0''' = hi(M1*c2'') ^ c1'' ^ k0.
+  p.z = lo1 ^ p.k0[2];
+  return p;
+}
+
+// Where a SIMD path has got to in its output.
+struct Cursor {
+  uint64_t idx;    // sample index of the next block
+  int64_t count;   // blocks still to write
+  uint32_t* out;   // where they go
+};
+
+// While at least G blocks are left: `groups_fn(plan, lo, groups, out)` writes `groups` groups of G
+// blocks starting at index low word lo (the caller guarantees lo + groups * G <= 2^32, so the
+// high word is the plan's throughout). A group that would straddle the carry into the high word is
+// cut at the boundary and its first part done by the scalar path. Leaves fewer than G blocks.
+template <int G, typename GroupsFn>
+inline void run_groups(u32x2 key, uint64_t block, Cursor& c, GroupsFn groups_fn) {
+  while (c.count >= G) {
+    const uint32_t lo = core::lo32(c.idx);
+    const uint64_t room = (uint64_t{1} << 32) - lo;  // blocks before the low word wraps (>= 1)
+    if (room < static_cast<uint64_t>(G)) {
+      const int64_t n = static_cast<int64_t>(room);
+      scalar_blocks(key, block, c.idx, n, c.out);
+      c.idx += static_cast<uint64_t>(n);
+      c.out += 4 * n;
+      c.count -= n;
+      continue;  // now at low word 0
+    }
+    uint64_t groups = static_cast<uint64_t>(c.count / G);
+    if (groups > room / G) groups = room / G;
+    groups_fn(make_plan(key, block, core::hi32(c.idx)), lo, groups, c.out);
+    c.idx += groups * G;
+    c.out += 4 * G * groups;
+    c.count -= static_cast<int64_t>(groups * G);
+  }
+}
+
+// The last 0 < count < G blocks: one SIMD group into a scratch buffer, of which the first count
+// blocks are copied out, unless the carry into the high word falls among those blocks (then the
+// scalar path). Lanes past count may wrap their low word; they are computed but thrown away.
+template <int G, typename GroupsFn>
+inline void run_tail(u32x2 key, uint64_t block, Cursor& c, GroupsFn groups_fn) {
+  if (c.count <= 0) return;
+  const uint32_t lo = core::lo32(c.idx);
+  const uint64_t room = (uint64_t{1} << 32) - lo;
+  if (static_cast<uint64_t>(c.count) > room) {
+    scalar_blocks(key, block, c.idx, c.count, c.out);
+  } else {
+    alignas(64) uint32_t scratch[4 * G];
+    groups_fn(make_plan(key, block, core::hi32(c.idx)), lo, 1, scratch);
+    std::memcpy(c.out, scratch, sizeof(uint32_t) * 4 * static_cast<size_t>(c.count));
+  }
+  c.idx += static_cast<uint64_t>(c.count);
+  c.out += 4 * c.count;
+  c.count = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AVX2: 8 blocks per vector; the main loop interleaves kAvx2Vectors independent vectors.
+
+#define TORCHRNG_AVX2_INLINE __attribute__((target("avx2"), always_inline)) inline
+#define TORCHRNG_AVX2 __attribute__((target("avx2")))
+
+constexpr int kAvx2Vectors = 4;  // measured: 4 > 3 > 2 > 1 on Sapphire Rapids, despite some spills
+
+TORCHRNG_AVX2_INLINE void mulhilo8(__m256i a, __m256i m, __m256i& lo, __m256i& hi) {
+  const __m256i pe = _mm256_mul_epu32(a, m);                         // even lanes, 64-bit products
+  const __m256i po = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);  // odd lanes
+  lo = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
+}
+
+TORCHRNG_AVX2_INLINE __m256i bcast8(uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
+
+// 8 * V blocks from index low word lo (high word and block number in the plan) to out[0, 32 * V).
+template <int V>
+TORCHRNG_AVX2_INLINE void avx2_group(const Plan& p, uint32_t lo, uint32_t* out) {
+  const __m256i m0 = bcast8(core::kPhiloxM0);
+  const __m256i m1 = bcast8(core::kPhiloxM1);
+  // Lane 4q + r holds block 2r + q of its vector (see the transpose below).
+  const __m256i iota = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  __m256i c0[V], c1[V], c2[V], c3[V];
+  // Rounds 1 and 2: counter words 0, 1 and 3 are scalars (see make_plan), one multiply each.
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) {
+    const __m256i ctr = _mm256_add_epi32(bcast8(lo + 8u * static_cast<uint32_t>(v)), iota);
+    __m256i l1, h1, l0, h0;
+    mulhilo8(ctr, m1, l1, h1);
+    mulhilo8(_mm256_xor_si256(h1, bcast8(p.a)), m0, l0, h0);
+    c0[v] = _mm256_xor_si256(l1, bcast8(p.x));
+    c2[v] = _mm256_xor_si256(h0, bcast8(p.y));
+    c3[v] = l0;
+  }
+  // Round 3: counter word 1 is the scalar folded into p.z.
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) {
+    __m256i l0, h0, l1, h1;
+    mulhilo8(c0[v], m0, l0, h0);
+    mulhilo8(c2[v], m1, l1, h1);
+    c0[v] = _mm256_xor_si256(h1, bcast8(p.z));
+    c1[v] = l1;
+    c2[v] = _mm256_xor_si256(_mm256_xor_si256(h0, c3[v]), bcast8(p.k1[2]));
+    c3[v] = l0;
+  }
+  // Rounds 4..10.
+#pragma GCC unroll 8
+  for (int r = 3; r < kRounds; ++r) {
+    const __m256i k0 = bcast8(p.k0[r]);
+    const __m256i k1 = bcast8(p.k1[r]);
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) {
+      __m256i l0, h0, l1, h1;
+      mulhilo8(c0[v], m0, l0, h0);
+      mulhilo8(c2[v], m1, l1, h1);
+      c0[v] = _mm256_xor_si256(_mm256_xor_si256(h1, c1[v]), k0);
+      c1[v] = l1;
+      c2[v] = _mm256_xor_si256(_mm256_xor_si256(h0, c3[v]), k1);
+      c3[v] = l0;
+    }
+  }
+  // In-lane 4x4 transposes. With the lane assignment above, u_r holds blocks 2r and 2r + 1.
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) {
+    const __m256i t0 = _mm256_unpacklo_epi32(c0[v], c1[v]);
+    const __m256i t1 = _mm256_unpackhi_epi32(c0[v], c1[v]);
+    const __m256i t2 = _mm256_unpacklo_epi32(c2[v], c3[v]);
+    const __m256i t3 = _mm256_unpackhi_epi32(c2[v], c3[v]);
+    __m256i* o = reinterpret_cast<__m256i*>(out + 32 * v);
+    _mm256_storeu_si256(o + 0, _mm256_unpacklo_epi64(t0, t2));
+    _mm256_storeu_si256(o + 1, _mm256_unpackhi_epi64(t0, t2));
+    _mm256_storeu_si256(o + 2, _mm256_unpacklo_epi64(t1, t3));
+    _mm256_storeu_si256(o + 3, _mm256_unpackhi_epi64(t1, t3));
+  }
+}
+
+template <int V>
+TORCHRNG_AVX2 void avx2_groups(const Plan& p, uint32_t lo, uint64_t groups, uint32_t* out) {
+  for (uint64_t g = 0; g < groups; ++g) {
+    avx2_group<V>(p, lo, out);
+    lo += 8u * V;
+    out += 32 * V;
+  }
+}
+
+void avx2_blocks(u32x2 key, uint64_t block, uint64_t first_index, int64_t count, uint32_t* out) {
+  Cursor c{first_index, count, out};
+  run_groups<8 * kAvx2Vectors>(key, block, c, avx2_groups<kAvx2Vectors>);
+  run_groups<8>(key, block, c, avx2_groups<1>);
+  run_tail<8>(key, block, c, avx2_groups<1>);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AVX-512 (F only): 16 blocks per vector; the main loop interleaves kAvx512Vectors vectors.
+
+#define TORCHRNG_AVX512_INLINE __attribute__((target("avx512f"), always_inline)) inline
+#define TORCHRNG_AVX512 __attribute__((target("avx512f")))
+
+constexpr int kAvx512Vectors = 4;  // measured: 4 slightly ahead of 2 and 1 on Sapphire Rapids
+
+TORCHRNG_AVX512_INLINE void mulhilo16(__m512i a, __m512i m, __m512i& lo, __m512i& hi) {
+  const __m512i pe = _mm512_mul_epu32(a, m);
+  const __m512i po = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
+  // lo: even dwords of pe, with the even dwords of po moved up into the odd positions.
+  lo = _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, static_cast<_MM_PERM_ENUM>(0xA0));
+  // hi: odd dwords of po, with the odd dwords of pe moved down into the even positions.
+  hi = _mm512_mask_shuffle_epi32(po, 0x5555, pe, static_cast<_MM_PERM_ENUM>(0xF5));
+}
+
+TORCHRNG_AVX512_INLINE __m512i xor3(__m512i a, __m512i b, __m512i c) {
+  return _mm512_ternarylogic_epi32(a, b, c, 0x96);
+}
+
+TORCHRNG_AVX512_INLINE __m512i bcast16(uint32_t x) { return _mm512_set1_epi32(static_cast<int>(x)); }
+
+// 16 * V blocks from index low word lo to out[0, 64 * V).
+template <int V>
+TORCHRNG_AVX512_INLINE void avx512_group(const Plan& p, uint32_t lo, uint32_t* out) {
+  const __m512i m0 = bcast16(core::kPhiloxM0);
+  const __m512i m1 = bcast16(core::kPhiloxM1);
+  // Lane 4q + r holds block 4r + q of its vector (see the transpose below).
+  const __m512i iota = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  __m512i c0[V], c1[V], c2[V], c3[V];
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) {
+    const __m512i ctr = _mm512_add_epi32(bcast16(lo + 16u * static_cast<uint32_t>(v)), iota);
+    __m512i l1, h1, l0, h0;
+    mulhilo16(ctr, m1, l1, h1);
+    mulhilo16(_mm512_xor_si512(h1, bcast16(p.a)), m0, l0, h0);
+    c0[v] = _mm512_xor_si512(l1, bcast16(p.x));
+    c2[v] = _mm512_xor_si512(h0, bcast16(p.y));
+    c3[v] = l0;
+  }
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) {
+    __m512i l0, h0, l1, h1;
+    mulhilo16(c0[v], m0, l0, h0);
+    mulhilo16(c2[v], m1, l1, h1);
+    c0[v] = _mm512_xor_si512(h1, bcast16(p.z));
+    c1[v] = l1;
+    c2[v] = xor3(h0, c3[v], bcast16(p.k1[2]));
+    c3[v] = l0;
+  }
+#pragma GCC unroll 8
+  for (int r = 3; r < kRounds; ++r) {
+    const __m512i k0 = bcast16(p.k0[r]);
+    const __m512i k1 = bcast16(p.k1[r]);
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) {
+      __m512i l0, h0, l1, h1;
+      mulhilo16(c0[v], m0, l0, h0);
+      mulhilo16(c2[v], m1, l1, h1);
+      c0[v] = xor3(h1, c1[v], k0);
+      c1[v] = l1;
+      c2[v] = xor3(h0, c3[v], k1);
+      c3[v] = l0;
+    }
+  }
+  // In-lane 4x4 transposes. With the lane assignment above, u_r holds blocks 4r .. 4r + 3.
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) {
+    const __m512i t0 = _mm512_unpacklo_epi32(c0[v], c1[v]);
+    const __m512i t1 = _mm512_unpackhi_epi32(c0[v], c1[v]);
+    const __m512i t2 = _mm512_unpacklo_epi32(c2[v], c3[v]);
+    const __m512i t3 = _mm512_unpackhi_epi32(c2[v], c3[v]);
+    uint32_t* o = out + 64 * v;
+    _mm512_storeu_si512(o + 0, _mm512_unpacklo_epi64(t0, t2));
+    _mm512_storeu_si512(o + 16, _mm512_unpackhi_epi64(t0, t2));
+    _mm512_storeu_si512(o + 32, _mm512_unpacklo_epi64(t1, t3));
+    _mm512_storeu_si512(o + 48, _mm512_unpackhi_epi64(t1, t3));
+  }
+}
+
+template <int V>
+TORCHRNG_AVX512 void avx512_groups(const Plan& p, uint32_t lo, uint64_t groups, uint32_t* out) {
+  for (uint64_t g = 0; g < groups; ++g) {
+    avx512_group<V>(p, lo, out);
+    lo += 16u * V;
+    out += 64 * V;
+  }
+}
+
+void avx512_blocks(u32x2 key, uint64_t block, uint64_t first_index, int64_t count, uint32_t* out) {
+  Cursor c{first_index, count, out};
+  run_groups<16 * kAvx512Vectors>(key, block, c, avx512_groups<kAvx512Vectors>);
+  run_groups<16>(key, block, c, avx512_groups<1>);
+  run_tail<16>(key, block, c, avx512_groups<1>);
+}
+
+#endif  // TORCHRNG_PB_X86
+
+// ---------------------------------------------------------------------------------------------
+// Run-time selection.
+
+bool cpu_has(Isa isa) {
+#if TORCHRNG_PB_X86
+  switch (isa) {
+    case Isa::Scalar:
+      return true;
+    case Isa::Avx2:
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("avx2");
+    case Isa::Avx512:
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("avx512f");
+  }
+  return false;
+#else
+  return isa == Isa::Scalar;
+#endif
+}
+
+Isa best_supported() {
+  if (cpu_has(Isa::Avx512)) return Isa::Avx512;
+  if (cpu_has(Isa::Avx2)) return Isa::Avx2;
+  return Isa::Scalar;
+}
+
+Isa choose_isa() {
+  const Isa best = best_supported();
+  const char* env = std::getenv("TORCHRNG_CPU_ISA");
+  if (env == nullptr || *env == '\0') return best;
+  const std::string want(env);
+  Isa isa;
+  if (want == "scalar") {
+    isa = Isa::Scalar;
+  } else if (want == "avx2") {
+    isa = Isa::Avx2;
+  } else if (want == "avx512") {
+    isa = Isa::Avx512;
+  } else {
+    std::fprintf(stderr, "torchrng: unknown TORCHRNG_CPU_ISA=%s (expected scalar, avx2 or avx512); using %s\n",
+                 env, isa_name(best));
+    return best;
+  }
+  if (!cpu_has(isa)) {
+    std::fprintf(stderr, "torchrng: TORCHRNG_CPU_ISA=%s is not supported on this CPU; using %s\n", env,
+                 isa_name(best));
+    return best;
+  }
+  return isa;
+}
+
+void run(Isa isa, u32x2 key, uint64_t block, uint64_t first_index, int64_t count, uint32_t* out) {
+  if (count <= 0) return;
+  switch (isa) {
+#if TORCHRNG_PB_X86
+    case Isa::Avx512:
+      avx512_blocks(key, block, first_index, count, out);
+      return;
+    case Isa::Avx2:
+      avx2_blocks(key, block, first_index, count, out);
+      return;
+#endif
+    default:
+      scalar_blocks(key, block, first_index, count, out);
+      return;
+  }
+}
+
+}  // namespace
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::Scalar:
+      return "scalar";
+    case Isa::Avx2:
+      return "avx2";
+    case Isa::Avx512:
+      return "avx512";
+  }
+  return "unknown";
+}
+
+bool isa_supported(Isa isa) { return cpu_has(isa); }
+
+Isa philox_blocks_isa() {
+  static const Isa isa = choose_isa();  // thread-safe initialisation (C++11 magic statics)
+  return isa;
+}
+
+void philox_blocks(core::u32x2 key, uint64_t block, uint64_t first_index, int64_t count, uint32_t* out) {
+  run(philox_blocks_isa(), key, block, first_index, count, out);
+}
+
+void philox_blocks_with(Isa isa, core::u32x2 key, uint64_t block, uint64_t first_index, int64_t count,
+                        uint32_t* out) {
+  if (!isa_supported(isa)) {
+    throw std::invalid_argument(std::string("torchrng: philox_blocks_with: ISA ") + isa_name(isa) +
+                                " is not supported on this CPU");
+  }
+  run(isa, key, block, first_index, count, out);
+}
+
+}  // namespace cpu
+}  // namespace torchrng

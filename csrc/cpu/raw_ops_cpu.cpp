@@ -1,0 +1,107 @@
+// CPU backend of the raw ops: blocks come from the SIMD block generator in tiles, then the shared
+// functors turn them into values. Work is split with at::parallel_for; every value is a pure
+// function of its index, so the result does not depend on the thread count.
+#include <ATen/Parallel.h>
+#include <torch/library.h>
+
+#include <algorithm>
+
+#include "../ops/raw_ops_entry.h"
+#include "philox_blocks.h"
+
+namespace torchrng {
+namespace {
+
+using ops::OptGen;
+
+constexpr int64_t kGrainElements = 1 << 15;
+constexpr int64_t kTileBlocks = 256;
+
+struct CpuBackend {
+  static void check_no_generator(const OptGen& gen) {
+    TORCH_CHECK(!gen.has_value() || !gen->defined(),
+                "torchrng: a torch.Generator reaches CPU kernels only as a key (torchrng.ops resolves it)");
+  }
+
+  template <typename T, class Fill>
+  static void fill(const at::Tensor&, T* data, int64_t numel, core::Stream s, const Fill& f, const OptGen& gen) {
+    check_no_generator(gen);
+    constexpr int P = Fill::kValuesPerBlock;
+    const uint64_t first = s.index_base;  // global element index of data[0]
+    at::parallel_for(0, numel, kGrainElements, [&](int64_t begin, int64_t end) {
+      uint32_t words[4 * kTileBlocks];
+      T values[P];
+      int64_t i = begin;
+      while (i < end) {
+        const uint64_t e = first + static_cast<uint64_t>(i);
+        const uint64_t group = e / P;
+        const int64_t lane = static_cast<int64_t>(e % P);
+        const int64_t blocks = std::min<int64_t>(kTileBlocks, (lane + (end - i) + P - 1) / P);
+        cpu::philox_blocks(s.key, s.block_base, group, blocks, words);
+        int64_t t = 0;
+        if (lane != 0) {  // finish a group begun before this range
+          f(core::u32x4{{words[0], words[1], words[2], words[3]}}, values);
+          for (int64_t l = lane; l < P && i < end; ++l) data[i++] = values[l];
+          t = 1;
+        }
+        for (; t < blocks && end - i >= P; ++t, i += P) {
+          const uint32_t* w = words + 4 * t;
+          f(core::u32x4{{w[0], w[1], w[2], w[3]}}, data + i);
+        }
+        if (t < blocks && i < end) {  // a partial group at the end of the range
+          const uint32_t* w = words + 4 * t;
+          f(core::u32x4{{w[0], w[1], w[2], w[3]}}, values);
+          for (int64_t l = 0; l < P && i < end; ++l) data[i++] = values[l];
+        }
+      }
+    });
+  }
+
+  template <class Fn>
+  static void per_index(const at::Tensor&, int64_t count, core::Stream s, int64_t /*blocks_per_index*/,
+                        const Fn& fn, const OptGen& gen) {
+    check_no_generator(gen);
+    at::parallel_for(0, count, 64, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) fn(core::SampleBlocks{s, static_cast<uint64_t>(i)}, i);
+    });
+  }
+
+  static void philox(const int64_t* counter, const int64_t* key, int64_t* out, int64_t count, const at::Tensor&) {
+    at::parallel_for(0, count, 4096, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        core::u32x4 c;
+        core::u32x2 k;
+        for (int w = 0; w < 4; ++w) {
+          const int64_t v = counter[4 * i + w];
+          TORCH_CHECK(v >= 0 && v <= 0xFFFFFFFFLL, "torchrng.philox4x32_10: counter words must be in [0, 2**32), got ", v);
+          c.v[w] = static_cast<uint32_t>(v);
+        }
+        for (int w = 0; w < 2; ++w) {
+          const int64_t v = key[2 * i + w];
+          TORCH_CHECK(v >= 0 && v <= 0xFFFFFFFFLL, "torchrng.philox4x32_10: key words must be in [0, 2**32), got ", v);
+          k.v[w] = static_cast<uint32_t>(v);
+        }
+        const core::u32x4 r = core::philox4x32<10>(c, k);
+        for (int w = 0; w < 4; ++w) out[4 * i + w] = static_cast<int64_t>(r.v[w]);
+      }
+    });
+  }
+};
+
+using Ops = ops::RawOps<CpuBackend>;
+
+}  // namespace
+
+TORCH_LIBRARY_IMPL(torchrng, CPU, m) {
+  m.impl("philox4x32_10", &Ops::philox);
+  m.impl("fill_uniform", &Ops::uniform);
+  m.impl("fill_normal", &Ops::normal);
+  m.impl("fill_bernoulli", &Ops::bernoulli);
+  m.impl("fill_randint", &Ops::randint);
+  m.impl("fill_randperm", &Ops::randperm);
+  m.impl("fill_gamma", &Ops::gamma);
+  m.impl("fill_beta", &Ops::beta);
+  m.impl("fill_dirichlet", &Ops::dirichlet);
+}
+
+}  // namespace torchrng

@@ -1,0 +1,45 @@
+// Operator schemas, declared once. Kernels are registered per dispatch key in cpu/ and cuda/.
+#include <torch/library.h>
+
+#include "core/config.h"
+
+#include <string>
+
+#ifndef TORCHRNG_CUDA_VERSION
+#define TORCHRNG_CUDA_VERSION -1
+#endif
+// The torch version this module was built against, passed by setup.py as a bare pp-number.
+#define TORCHRNG_STRINGIFY_(x) #x
+#define TORCHRNG_STRINGIFY(x) TORCHRNG_STRINGIFY_(x)
+#ifdef TORCHRNG_TORCH_VERSION
+#define TORCHRNG_TORCH_VERSION_STRING TORCHRNG_STRINGIFY(TORCHRNG_TORCH_VERSION)
+#else
+#define TORCHRNG_TORCH_VERSION_STRING "unknown"
+#endif
+
+namespace torchrng {
+
+int64_t cuda_version() { return TORCHRNG_CUDA_VERSION; }
+int64_t stream_version() { return core::kStreamVersion; }
+std::string build_info() { return std::string("torch ") + TORCHRNG_TORCH_VERSION_STRING; }
+
+}  // namespace torchrng
+
+TORCH_LIBRARY(torchrng, m) {
+  m.set_python_module("torchrng.ops");
+  m.def("philox4x32_10(Tensor counter, Tensor key) -> Tensor");
+  // The fills write into `out`; `stream` is [key0, key1, index_base, block_base] (see stream.h).
+  m.def("fill_uniform(Tensor(a!) out, float low, float high, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_normal(Tensor(a!) out, float mean, float std, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_bernoulli(Tensor(a!) out, float p, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_randint(Tensor(a!) out, int low, int high, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_randperm(Tensor(a!) out, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_gamma(Tensor(a!) out, float alpha, float scale, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_beta(Tensor(a!) out, float a, float b, int[] stream, Generator? generator=None) -> ()");
+  m.def("fill_dirichlet(Tensor(a!) out, float[] alpha, int[] stream, Generator? generator=None) -> ()");
+  // Reserve `increment` Philox offsets of a CUDA generator on the host: returns [seed, offset].
+  m.def("_philox_reserve(Generator generator, int increment) -> int[]");
+  m.def("_cuda_version() -> int", &torchrng::cuda_version);
+  m.def("_stream_version() -> int", &torchrng::stream_version);
+  m.def("_build_info() -> str", &torchrng::build_info);
+}

@@ -1,0 +1,82 @@
+"""Builds torchrng and its compiled module torchrng._C with torch.utils.cpp_extension.
+
+Environment switches:
+  TORCHRNG_CUDA=auto|0|1   build the CUDA kernels: auto (default) when a CUDA toolkit and a CUDA
+                           build of torch are present, 0 never, 1 always (fails without a toolkit).
+  TORCH_CUDA_ARCH_LIST     CUDA architectures, e.g. "8.0;9.0+PTX". Default: the visible GPUs, or
+                           "9.0" when none is visible (a GPU-less build box).
+  TORCHRNG_DEBUG=1         -O0 -g instead of -O3.
+  MAX_JOBS                 parallel compile jobs (ninja).
+"""
+
+import glob
+import os
+
+import torch
+from setuptools import find_packages, setup
+from torch.utils.cpp_extension import CUDA_HOME, BuildExtension, CppExtension, CUDAExtension
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def _cuda_requested() -> bool:
+    mode = os.environ.get("TORCHRNG_CUDA", "auto").strip().lower()
+    available = torch.version.cuda is not None and CUDA_HOME is not None
+    if mode in ("0", "off", "false", "no"):
+        return False
+    if mode in ("1", "on", "true", "yes"):
+        if not available:
+            raise RuntimeError(
+                "TORCHRNG_CUDA=1 but no CUDA build is possible: "
+                f"torch.version.cuda={torch.version.cuda!r}, CUDA_HOME={CUDA_HOME!r}"
+            )
+        return True
+    if mode != "auto":
+        raise ValueError(f"TORCHRNG_CUDA must be auto, 0 or 1, got {mode!r}")
+    return available
+
+
+def _cuda_version_number() -> int:
+    if torch.version.cuda is None:
+        return -1
+    major, minor = (int(x) for x in torch.version.cuda.split(".")[:2])
+    return major * 1000 + minor * 10
+
+
+def _sources(pattern: str) -> list[str]:
+    return sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, pattern)))
+
+
+def make_extension():
+    with_cuda = _cuda_requested()
+    debug = os.environ.get("TORCHRNG_DEBUG", "0") == "1"
+    opt = ["-O0", "-g"] if debug else ["-O3"]
+    # Bit-identical CPU and CUDA results need the same IEEE operations on both sides: no fused
+    # multiply-add contraction anywhere (see csrc/core/config.h).
+    cxx = opt + ["-ffp-contract=off", "-fno-fast-math", f"-DTORCHRNG_CUDA_VERSION={_cuda_version_number() if with_cuda else -1}",
+           f"-DTORCHRNG_TORCH_VERSION={torch.__version__.split('+')[0]}"]
+    sources = _sources("csrc/*.cpp") + _sources("csrc/cpu/*.cpp")
+    kwargs = dict(extra_compile_args={"cxx": cxx}, include_dirs=[os.path.join(ROOT, "csrc")])
+    if with_cuda:
+        if not os.environ.get("TORCH_CUDA_ARCH_LIST") and not torch.cuda.is_available():
+            os.environ["TORCH_CUDA_ARCH_LIST"] = "9.0"
+        nvcc = opt + ["--fmad=false", "--expt-relaxed-constexpr", "-DTORCHRNG_WITH_CUDA"]
+        nvcc += os.environ.get("NVCC_FLAGS", "").split()
+        kwargs["extra_compile_args"]["nvcc"] = nvcc
+        kwargs["extra_compile_args"]["cxx"] = cxx + ["-DTORCHRNG_WITH_CUDA"]
+        sources += _sources("csrc/cuda/*.cu")
+        ext = CUDAExtension("torchrng._C", sources, **kwargs)
+    else:
+        ext = CppExtension("torchrng._C", sources, **kwargs)
+    print(
+        f"torchrng build: cuda={with_cuda} arch={os.environ.get('TORCH_CUDA_ARCH_LIST', '-')} "
+        f"debug={debug} torch={torch.__version__} sources={len(sources)}"
+    )
+    return ext
+
+
+setup(
+    packages=find_packages(include=["torchrng", "torchrng.*"]),
+    ext_modules=[make_extension()],
+    cmdclass={"build_ext": BuildExtension},
+)

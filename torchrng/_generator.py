@@ -1,0 +1,80 @@
+"""torchrng.Generator: a key plus a running sample counter.
+
+Sampling N items takes the next N sample indices, so two calls of 128 give the same values as one
+call of 256. The counter is advanced under a lock, so threads sharing a generator never receive
+overlapping indices.
+"""
+
+from __future__ import annotations
+
+import threading
+from numbers import Integral
+
+from ._keys import Key, _check_u64, key as _key_from_seed
+
+
+class Generator:
+    """A stateful convenience wrapper over a `Key`: `Generator(seed)` or `Generator(key)`."""
+
+    def __init__(self, seed: int | Key = 0, *, index: int = 0):
+        self._lock = threading.Lock()
+        self._key = self._to_key(seed)
+        self._index = _check_u64(index, "index")
+
+    @staticmethod
+    def _to_key(seed) -> Key:
+        if isinstance(seed, Key):
+            return seed
+        if isinstance(seed, bool) or not isinstance(seed, Integral):
+            raise TypeError(f"Generator: seed must be an int in [0, 2**64) or a torchrng.Key, got {type(seed).__name__}")
+        return _key_from_seed(seed)
+
+    @property
+    def key(self) -> Key:
+        return self._key
+
+    @property
+    def index(self) -> int:
+        """The next sample index this generator will hand out."""
+        return self._index
+
+    def manual_seed(self, seed: int | Key) -> Generator:
+        """Restart from a new seed or key, at sample index 0 (like torch.Generator.manual_seed)."""
+        new_key = self._to_key(seed)
+        with self._lock:
+            self._key, self._index = new_key, 0
+        return self
+
+    def take(self, n: int) -> int:
+        """Reserve the next `n` sample indices and return the first (wrapping modulo 2**64)."""
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 0:
+            raise ValueError(f"Generator.take: n must be an int >= 0, got {n!r}")
+        with self._lock:
+            first = self._index
+            self._index = (first + int(n)) % (1 << 64)
+        return first
+
+    def get_state(self) -> dict:
+        with self._lock:
+            return {"key": self._key.words, "index": self._index}
+
+    def set_state(self, state: dict) -> Generator:
+        try:
+            k0, k1 = state["key"]
+            index = state["index"]
+        except (TypeError, KeyError, ValueError) as e:
+            raise ValueError(f"Generator.set_state: expected {{'key': (k0, k1), 'index': int}}, got {state!r}") from e
+        new_key, new_index = Key(k0, k1), _check_u64(index, "index")
+        with self._lock:
+            self._key, self._index = new_key, new_index
+        return self
+
+    def __getstate__(self):
+        return self.get_state()
+
+    def __setstate__(self, state):
+        self._lock = threading.Lock()
+        self._key, self._index = Key(*state["key"]), state["index"]
+
+    def __repr__(self) -> str:
+        return f"torchrng.Generator(key={self._key!r}, index={self._index})"

@@ -1,0 +1,23 @@
+"""Philox4x32-10 on Python ints, for the key derivations (a few blocks per call).
+
+The same function as csrc/core/philox.h; tests check the two against each other and against the
+Random123 known-answer vectors. Keys stay plain Python values this way: deriving one needs no
+compiled code and no tensor.
+"""
+
+_M0, _M1 = 0xD2511F53, 0xCD9E8D57
+_W0, _W1 = 0x9E3779B9, 0xBB67AE85
+_MASK = 0xFFFFFFFF
+
+
+def philox4x32(counter: tuple[int, int, int, int], key: tuple[int, int], rounds: int = 10) -> tuple[int, int, int, int]:
+    c0, c1, c2, c3 = counter
+    k0, k1 = key
+    for r in range(rounds):
+        if r:
+            k0 = (k0 + _W0) & _MASK
+            k1 = (k1 + _W1) & _MASK
+        p0 = _M0 * c0
+        p1 = _M1 * c2
+        c0, c1, c2, c3 = ((p1 >> 32) ^ c1 ^ k0, p1 & _MASK, (p0 >> 32) ^ c3 ^ k1, p0 & _MASK)
+    return c0, c1, c2, c3

@@ -1,0 +1,104 @@
+"""Argument checks shared by the public API: clear errors that name the argument."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import torch
+
+from ._build import has_cuda
+
+
+def shape_arg(shape, name: str = "shape") -> tuple[int, ...]:
+    if isinstance(shape, torch.Size):
+        return tuple(shape)
+    if isinstance(shape, bool):
+        raise TypeError(f"{name} must be an int or a sequence of ints, got bool")
+    if isinstance(shape, Integral):
+        shape = (shape,)
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{name} must be an int or a sequence of ints, got {type(shape).__name__}") from None
+    for d in dims:
+        if isinstance(d, bool) or not isinstance(d, Integral):
+            raise TypeError(f"{name} must hold ints, got {type(d).__name__} {d!r} in {shape!r}")
+        if d < 0:
+            raise ValueError(f"{name} must hold sizes >= 0, got {d} in {shape!r}")
+    if math.prod(dims) >= 1 << 63:
+        raise ValueError(f"{name} {dims} has more than 2**63 - 1 elements")
+    return tuple(int(d) for d in dims)
+
+
+def int_arg(value, name: str, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def real_arg(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_cuda:
+            value = value.item()
+        else:
+            raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError(f"{name} must not be NaN")
+    return value
+
+
+def finite_arg(value, name: str) -> float:
+    value = real_arg(value, name)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def positive_arg(value, name: str) -> float:
+    value = finite_arg(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def probability_arg(value, name: str = "p") -> float:
+    value = real_arg(value, name)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1], got {value}")
+    return value
+
+
+def device_arg(device) -> torch.device:
+    if device is None:
+        # torch.get_default_device() is not traceable by dynamo; an empty factory tensor is.
+        device = torch.empty(0).device if torch.compiler.is_compiling() else torch.get_default_device()
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as e:
+        raise ValueError(f"device: not a device: {device!r}") from e
+    if device.type == "cuda":
+        if not has_cuda():
+            raise RuntimeError(
+                "device: torchrng was built without CUDA kernels (torchrng.has_cuda() is False); "
+                "rebuild with a CUDA toolkit present or TORCHRNG_CUDA=1"
+            )
+        if not torch.cuda.is_available():
+            raise RuntimeError(f"device: {device} requested but no CUDA device is available")
+        if device.index is None:
+            device = torch.device("cuda", torch.cuda.current_device())
+    elif device.type != "cpu":
+        raise ValueError(f"device must be a cpu or cuda device, got {device}")
+    return device
+
+
+def dtype_arg(dtype, allowed, name: str = "dtype") -> torch.dtype:
+    if not isinstance(dtype, torch.dtype):
+        raise TypeError(f"{name} must be a torch.dtype, got {type(dtype).__name__}")
+    if dtype not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(str(d) for d in allowed)}, got {dtype}")
+    return dtype
