@@ -38,7 +38,7 @@ TORCH_LIBRARY(torchrng, m) {
   m.def("fill_beta(Tensor(a!) out, float a, float b, int[] stream, Generator? generator=None) -> ()");
   m.def("fill_dirichlet(Tensor(a!) out, float[] alpha, int[] stream, Generator? generator=None) -> ()");
   // Reserve `increment` Philox offsets of a CUDA generator on the host: returns [seed, offset].
-  m.def("_philox_reserve(Generator generator, int increment) -> int[]");
+  m.def("_philox_reserve(Generator? generator, int increment) -> int[]");
   m.def("_cuda_version() -> int", &torchrng::cuda_version);
   m.def("_stream_version() -> int", &torchrng::stream_version);
   m.def("_build_info() -> str", &torchrng::build_info);

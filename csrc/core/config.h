@@ -15,6 +15,13 @@
 #define TORCHRNG_HD inline
 #endif
 
+// Loop unrolling hint for the device compiler; host compilers unroll small fixed loops anyway.
+#if defined(__CUDACC__)
+#define TORCHRNG_UNROLL _Pragma("unroll")
+#else
+#define TORCHRNG_UNROLL
+#endif
+
 #if defined(__CUDA_ARCH__)
 #define TORCHRNG_ON_DEVICE 1
 #endif

@@ -45,9 +45,7 @@ template <int Rounds = 10>
 TORCHRNG_HD u32x4 philox4x32(u32x4 counter, u32x2 key) {
   static_assert(Rounds >= 1 && Rounds <= 16, "Philox4x32 is defined for 1..16 rounds");
   counter = philox_round(counter, key);
-#if defined(__CUDACC__)
-#pragma unroll
-#endif
+TORCHRNG_UNROLL
   for (int r = 1; r < Rounds; ++r) {
     key.v[0] += kPhiloxW0;
     key.v[1] += kPhiloxW1;

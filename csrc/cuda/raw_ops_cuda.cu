@@ -97,9 +97,10 @@ struct CudaBackend {
 
 using Ops = ops::RawOps<CudaBackend>;
 
-std::vector<int64_t> philox_reserve(const at::Generator& gen, int64_t increment) {
+std::vector<int64_t> philox_reserve(const OptGen& gen, int64_t increment) {
   TORCH_CHECK(increment >= 0, "torchrng: increment must be >= 0, got ", increment);
-  auto* g = at::check_generator<at::CUDAGeneratorImpl>(gen);
+  TORCH_CHECK(gen.has_value() && gen->defined(), "torchrng: _philox_reserve needs a CUDA generator");
+  auto* g = at::check_generator<at::CUDAGeneratorImpl>(*gen);
   std::lock_guard<std::mutex> lock(g->mutex_);
   const at::PhiloxCudaState st = g->philox_cuda_state(static_cast<uint64_t>(increment));
   TORCH_CHECK(!st.captured_,

@@ -46,14 +46,14 @@ struct UniformFill {
   T below_high;
   TORCHRNG_HD void operator()(u32x4 b, T* out) const {
     if constexpr (sizeof(C) == 4) {
-#pragma unroll
+TORCHRNG_UNROLL
       for (int i = 0; i < 4; ++i) {
         const C u = core::u01_f32(b.v[i]);
         const T v = to_output<T>(low + u * range);
         out[i] = static_cast<C>(v) < high ? v : below_high;
       }
     } else {
-#pragma unroll
+TORCHRNG_UNROLL
       for (int i = 0; i < 2; ++i) {
         const C u = core::u01_f64(b.v[2 * i], b.v[2 * i + 1]);
         const C v = low + u * range;
@@ -79,7 +79,7 @@ struct NormalFill {
     } else {
       core::box_muller_53(b, &z[0], &z[1]);
     }
-#pragma unroll
+TORCHRNG_UNROLL
     for (int i = 0; i < kValuesPerBlock; ++i) out[i] = to_output<T>(mean + std * z[i]);
   }
 };
@@ -91,7 +91,7 @@ struct BernoulliFill {
   static constexpr int kValuesPerBlock = 4;
   double p;
   TORCHRNG_HD void operator()(u32x4 b, T* out) const {
-#pragma unroll
+TORCHRNG_UNROLL
     for (int i = 0; i < 4; ++i) out[i] = static_cast<T>(core::bernoulli_from32(b.v[i], p) ? 1 : 0);
   }
 };

@@ -39,6 +39,14 @@ inline void fail(const char* file, int line, const std::string& what) {
   static ::torchrng_test::Register name##_registration(#name, name);                 \
   static void name()
 
+// libtorch's logging headers define their own CHECK; tests use this one.
+#ifdef CHECK
+#undef CHECK
+#endif
+#ifdef CHECK_EQ
+#undef CHECK_EQ
+#endif
+
 #define CHECK(cond)                                                                  \
   do {                                                                               \
     if (!(cond)) ::torchrng_test::fail(__FILE__, __LINE__, #cond);                   \
