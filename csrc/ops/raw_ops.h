@@ -42,16 +42,18 @@ template <typename T>
 struct UniformFill {
   using C = typename Compute<T>::type;
   static constexpr int kValuesPerBlock = sizeof(C) == 4 ? 4 : 2;
+  static constexpr bool kOneWordPerValue = sizeof(C) == 4;
   C low, range, high;
   T below_high;
+  // The value of one word (float32 and below).
+  TORCHRNG_HD T one(uint32_t w) const {
+    const T v = to_output<T>(low + core::u01_f32(w) * range);
+    return static_cast<C>(v) < high ? v : below_high;
+  }
   TORCHRNG_HD void operator()(u32x4 b, T* out) const {
     if constexpr (sizeof(C) == 4) {
 TORCHRNG_UNROLL
-      for (int i = 0; i < 4; ++i) {
-        const C u = core::u01_f32(b.v[i]);
-        const T v = to_output<T>(low + u * range);
-        out[i] = static_cast<C>(v) < high ? v : below_high;
-      }
+      for (int i = 0; i < 4; ++i) out[i] = one(b.v[i]);
     } else {
 TORCHRNG_UNROLL
       for (int i = 0; i < 2; ++i) {
@@ -70,6 +72,7 @@ TORCHRNG_UNROLL
 template <typename T>
 struct NormalFill {
   static constexpr int kValuesPerBlock = sizeof(typename Compute<T>::type) == 4 ? 4 : 2;
+  static constexpr bool kOneWordPerValue = false;
   double mean, std;
   TORCHRNG_HD void operator()(u32x4 b, T* out) const {
     double z[4];
@@ -89,10 +92,12 @@ TORCHRNG_UNROLL
 template <typename T>
 struct BernoulliFill {
   static constexpr int kValuesPerBlock = 4;
+  static constexpr bool kOneWordPerValue = true;
   double p;
+  TORCHRNG_HD T one(uint32_t w) const { return static_cast<T>(core::bernoulli_from32(w, p) ? 1 : 0); }
   TORCHRNG_HD void operator()(u32x4 b, T* out) const {
 TORCHRNG_UNROLL
-    for (int i = 0; i < 4; ++i) out[i] = static_cast<T>(core::bernoulli_from32(b.v[i], p) ? 1 : 0);
+    for (int i = 0; i < 4; ++i) out[i] = one(b.v[i]);
   }
 };
 
@@ -102,6 +107,7 @@ TORCHRNG_UNROLL
 template <typename T>
 struct RandintFill {
   static constexpr int kValuesPerBlock = 1;
+  static constexpr bool kOneWordPerValue = false;
   int64_t low;
   uint64_t range;
   TORCHRNG_HD void operator()(u32x4 b, T* out) const {
