@@ -37,6 +37,10 @@ TORCH_LIBRARY(torchrng, m) {
   m.def("fill_gamma(Tensor(a!) out, float alpha, float scale, int[] stream, Generator? generator=None) -> ()");
   m.def("fill_beta(Tensor(a!) out, float a, float b, int[] stream, Generator? generator=None) -> ()");
   m.def("fill_dirichlet(Tensor(a!) out, float[] alpha, int[] stream, Generator? generator=None) -> ()");
+  // One row of float64 parameters per sample for sampler `sampler` (see samplers/registry.h).
+  m.def(
+      "sample_rows(Tensor(a!) out, int sampler, float[] hyper, int[] image_size, Tensor? sizes, Tensor? indices, "
+      "int[] stream, Generator? generator=None, Tensor? boxes=None, Tensor? box_counts=None) -> ()");
   // Reserve `increment` Philox offsets of a CUDA generator on the host: returns [seed, offset].
   m.def("_philox_reserve(Generator? generator, int increment) -> int[]");
   m.def("_cuda_version() -> int", &torchrng::cuda_version);

@@ -9,6 +9,7 @@ from ._build import check_build as _check_build, has_cuda
 _check_build()
 
 from . import ops  # noqa: E402  (fake kernels; needs the compiled operators)
+from . import sample  # noqa: E402
 from ._generator import Generator  # noqa: E402
 from ._keys import Key, key  # noqa: E402
 from .random import (  # noqa: E402

@@ -33,14 +33,16 @@ def draw_key(generator: torch.Generator | None = None) -> Key:
     return Key(*_words(value % (1 << 64)))
 
 
-def resolve(generator: GeneratorLike, device: torch.device, n_indices: int, blocks_per_index: int):
+def resolve(generator: GeneratorLike, device: torch.device, n_indices: int, blocks_per_index: int,
+            advance: bool = True):
     """Returns (stream, torch_generator_or_None) for a call that uses `n_indices` sample indices and
-    `blocks_per_index` Philox blocks per index on `device`."""
+    `blocks_per_index` Philox blocks per index on `device`. With advance=False (explicit sample
+    indices) a torchrng.Generator lends its key without moving its counter."""
     if isinstance(generator, Key):
         k0, k1 = generator.words
         return [k0, k1, 0, 0], None
     if isinstance(generator, Generator):
-        first = generator.take(n_indices)
+        first = generator.take(n_indices) if advance else 0
         k0, k1 = generator.key.words
         return [k0, k1, _as_i64(first), 0], None
     if generator is None:

@@ -82,3 +82,10 @@ def _dirichlet_fake(out, alpha, stream, generator=None):
     _check_stream(stream)
     _check_float_out(out, "dirichlet")
     torch._check(out.dim() == 2 and out.shape[1] == len(alpha), lambda: "dirichlet: out must be (rows, K)")
+
+
+@torch.library.register_fake("torchrng::sample_rows")
+def _sample_rows_fake(out, sampler, hyper, image_size, sizes, indices, stream, generator=None, boxes=None,
+                      box_counts=None):
+    _check_stream(stream)
+    torch._check(out.dtype == torch.float64 and out.dim() == 2, lambda: "sample_rows: out must be (n, K) float64")

@@ -1,0 +1,67 @@
+// CPU backend of the parameter samplers. For a contiguous range of sample indices the blocks of a
+// tile of samples come from the SIMD block generator, block number by block number; otherwise
+// (explicit indices, large budgets) each sample computes the blocks it reads.
+#include <ATen/Parallel.h>
+#include <torch/library.h>
+
+#include <algorithm>
+
+#include "../ops/sampler_entry.h"
+#include "philox_blocks.h"
+
+namespace torchrng {
+namespace {
+
+constexpr int64_t kTile = 64;             // samples per tile
+constexpr int64_t kMaxTileBlocks = 16;    // larger budgets are computed lazily
+
+// Block b of sample j of a tile, from blocks made in advance: layout [block][sample][4 words].
+struct TileBlocks {
+  const uint32_t* words;
+  int64_t tile;
+  int64_t j;
+  core::u32x4 operator()(uint64_t b) const {
+    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * tile + j);
+    return core::u32x4{{p[0], p[1], p[2], p[3]}};
+  }
+};
+
+struct CpuRows {
+  template <class S>
+  static void rows(const at::Tensor&, const S& sampler, const ops::RowsArgs& args, core::Stream s,
+                   int64_t blocks_per_sample, const std::optional<at::Generator>& gen) {
+    TORCH_CHECK(!gen.has_value() || !gen->defined(),
+                "torchrng: a torch.Generator reaches CPU kernels only as a key (torchrng.sample resolves it)");
+    const bool tiled = args.indices == nullptr && blocks_per_sample <= kMaxTileBlocks;
+    at::parallel_for(0, args.n, kTile, [&](int64_t begin, int64_t end) {
+      if (!tiled) {
+        for (int64_t i = begin; i < end; ++i) {
+          ops::run_sample(sampler, core::SampleBlocks{s, ops::sample_index(args, i)}, args, i);
+        }
+        return;
+      }
+      uint32_t words[4 * kTile * kMaxTileBlocks];
+      for (int64_t i0 = begin; i0 < end; i0 += kTile) {
+        const int64_t count = std::min(kTile, end - i0);
+        for (int64_t b = 0; b < blocks_per_sample; ++b) {
+          cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
+                             count, words + 4 * b * count);
+        }
+        for (int64_t j = 0; j < count; ++j) ops::run_sample(sampler, TileBlocks{words, count, j}, args, i0 + j);
+      }
+    });
+  }
+};
+
+void sample_rows_cpu(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> hyper, c10::IntArrayRef image_size,
+                     const std::optional<at::Tensor>& sizes, const std::optional<at::Tensor>& indices,
+                     c10::IntArrayRef stream, const std::optional<at::Generator>& gen,
+                     const std::optional<at::Tensor>& boxes, const std::optional<at::Tensor>& box_counts) {
+  ops::sample_rows<CpuRows>(out, sampler, hyper, image_size, sizes, indices, stream, gen, boxes, box_counts);
+}
+
+}  // namespace
+
+TORCH_LIBRARY_IMPL(torchrng, CPU, m) { m.impl("sample_rows", &sample_rows_cpu); }
+
+}  // namespace torchrng

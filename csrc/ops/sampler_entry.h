@@ -1,0 +1,105 @@
+// Host entry point of the parameter samplers: checks the tensors, builds the sampler from its
+// hyperparameters and hands one row per sample to the device backend, which provides
+//
+//   Backend::rows(out, sampler, args, stream, blocks_per_sample, generator)
+//
+// and calls run_sample(sampler, blocks, args, i) for every sample i.
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <optional>
+
+#include "../samplers/registry.h"
+#include "checks.h"
+
+namespace torchrng {
+namespace ops {
+
+// Everything a kernel needs about the batch, as raw pointers (device pointers on CUDA).
+struct RowsArgs {
+  double* out;
+  int64_t n, columns;
+  int64_t height, width;   // used when sizes is null
+  const int64_t* sizes;    // (n, 2) per-sample (height, width), or null
+  const int64_t* indices;  // (n,) sample indices, or null for 0..n-1
+  const double* boxes;     // (n, max_boxes, 4) xyxy, or null
+  const int64_t* box_counts;
+  int64_t max_boxes;
+};
+
+TORCHRNG_HD uint64_t sample_index(const RowsArgs& a, int64_t i) {
+  return a.indices ? static_cast<uint64_t>(a.indices[i]) : static_cast<uint64_t>(i);
+}
+
+template <class S, class Blocks>
+TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a, int64_t i) {
+  const int64_t h = a.sizes ? a.sizes[2 * i] : a.height;
+  const int64_t w = a.sizes ? a.sizes[2 * i + 1] : a.width;
+  TORCHRNG_DEVICE_ASSERT(h >= 1 && w >= 1);
+  double* row = a.out + i * a.columns;
+  if constexpr (samplers::UsesBoxes<S>::value) {
+    s(blocks, h, w, row, samplers::SampleBoxes{a.boxes + i * a.max_boxes * 4, a.box_counts[i]});
+  } else {
+    s(blocks, h, w, row);
+  }
+}
+
+template <class Backend>
+void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> hyper, c10::IntArrayRef image_size,
+                 const std::optional<at::Tensor>& sizes, const std::optional<at::Tensor>& indices,
+                 c10::IntArrayRef stream, const std::optional<at::Generator>& gen,
+                 const std::optional<at::Tensor>& boxes, const std::optional<at::Tensor>& box_counts) {
+  constexpr const char* op = "torchrng.sample";
+  TORCH_CHECK(out.scalar_type() == at::kDouble && out.dim() == 2 && out.is_contiguous(), op,
+              ": out must be a contiguous (n, columns) float64 tensor");
+  const int64_t n = out.size(0);
+  RowsArgs args{out.data_ptr<double>(), n, out.size(1), 0, 0, nullptr, nullptr, nullptr, nullptr, 0};
+  if (sizes.has_value()) {
+    const at::Tensor& t = *sizes;
+    TORCH_CHECK(t.scalar_type() == at::kLong && t.dim() == 2 && t.size(0) == n && t.size(1) == 2 && t.is_contiguous(),
+                op, ": sizes must be a contiguous (n, 2) int64 tensor, got ", t.sizes());
+    TORCH_CHECK(t.device() == out.device(), op, ": sizes must be on ", out.device());
+    args.sizes = t.data_ptr<int64_t>();
+  } else {
+    TORCH_CHECK(image_size.size() == 2 && image_size[0] >= 1 && image_size[1] >= 1, op,
+                ": image_size must be (height, width) with both >= 1, got ", image_size);
+    args.height = image_size[0];
+    args.width = image_size[1];
+  }
+  if (indices.has_value()) {
+    const at::Tensor& t = *indices;
+    TORCH_CHECK(t.scalar_type() == at::kLong && t.dim() == 1 && t.size(0) == n && t.is_contiguous(), op,
+                ": indices must be a contiguous (n,) int64 tensor");
+    TORCH_CHECK(t.device() == out.device(), op, ": indices must be on ", out.device());
+    args.indices = t.data_ptr<int64_t>();
+  }
+  if (boxes.has_value()) {
+    const at::Tensor& b = *boxes;
+    TORCH_CHECK(b.scalar_type() == at::kDouble && b.dim() == 3 && b.size(0) == n && b.size(2) == 4 && b.is_contiguous(),
+                op, ": boxes must be a contiguous (n, max_boxes, 4) float64 tensor");
+    TORCH_CHECK(box_counts.has_value() && box_counts->scalar_type() == at::kLong && box_counts->dim() == 1 &&
+                    box_counts->size(0) == n && box_counts->is_contiguous(),
+                op, ": box_counts must be a contiguous (n,) int64 tensor");
+    TORCH_CHECK(b.device() == out.device() && box_counts->device() == out.device(), op, ": boxes must be on ",
+                out.device());
+    args.boxes = b.data_ptr<double>();
+    args.box_counts = box_counts->data_ptr<int64_t>();
+    args.max_boxes = b.size(1);
+  }
+  const core::Stream s = parse_stream(stream, op);
+  samplers::visit_sampler(sampler, hyper, [&](const auto& smp) {
+    using S = std::decay_t<decltype(smp)>;
+    const int64_t expected = samplers::columns_of(smp);
+    TORCH_CHECK(args.columns == expected, op, ": out must have ", expected, " columns, got ", args.columns);
+    if constexpr (samplers::UsesBoxes<S>::value) {
+      TORCH_CHECK(boxes.has_value() && args.max_boxes == smp.max_boxes, op, ": this sampler needs boxes with ",
+                  smp.max_boxes, " slots");
+    }
+    Backend::rows(out, smp, args, s, samplers::blocks_of(smp), gen);
+  });
+}
+
+}  // namespace ops
+}  // namespace torchrng

@@ -1,0 +1,58 @@
+// Building blocks of the parameter samplers: how one Philox word becomes a torchvision-style draw.
+//
+// A sampler is a small struct with its hyperparameters, kBlocks (the fixed number of Philox blocks
+// it may read per sample), kColumns (the float64 values it writes per sample) and
+//   template <class Blocks> TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height,
+//                                                       int64_t width, double* row) const;
+// `blocks(b)` returns block b of the sample's stream (b < kBlocks). A sampler may skip blocks it
+// does not need (a crop accepted on its first attempt), but block b always feeds the same draw, so
+// the outcome never shifts a later draw or another sample. Integer parameters are written as exact
+// float64 values; torchrng.sample turns the columns into torchvision's make_params dict.
+#pragma once
+
+#include "../core/distributions.h"
+
+#if defined(__CUDA_ARCH__)
+#include <c10/macros/Macros.h>
+// A bad per-sample input that lives on the GPU (an image size below the crop size) cannot be
+// reported without a host sync; it trips a device-side assert, as PyTorch's own index checks do.
+#define TORCHRNG_DEVICE_ASSERT(cond) CUDA_KERNEL_ASSERT(cond)
+#else
+// On the host the Python layer validates per-sample inputs before the kernel runs.
+#define TORCHRNG_DEVICE_ASSERT(cond) ((void)0)
+#endif
+
+namespace torchrng {
+namespace samplers {
+
+using core::u32x4;
+
+// torch.empty(1).uniform_(lo, hi): lo + u * (hi - lo) with u in [0, 1) on a 2^-32 grid.
+TORCHRNG_HD double uniform_in(uint32_t w, double lo, double hi) { return lo + core::u01_f64_from32(w) * (hi - lo); }
+
+// torch.rand(1): u in [0, 1).
+TORCHRNG_HD double unit(uint32_t w) { return core::u01_f64_from32(w); }
+
+// torch.randint(lo, hi): uniform integer in [lo, hi), one whole block. Requires lo < hi.
+TORCHRNG_HD int64_t randint_in(u32x4 block, int64_t lo, int64_t hi) {
+  return lo + static_cast<int64_t>(core::uniform_below(block, static_cast<uint64_t>(hi - lo)));
+}
+
+// Python's int(x) for a finite double: truncation toward zero.
+TORCHRNG_HD double py_int(double x) { return core::pm_trunc(x); }
+
+// Python's round(x): round half to even.
+TORCHRNG_HD double py_round(double x) { return core::pm_rint(x); }
+
+TORCHRNG_HD double min_d(double a, double b) { return a < b ? a : b; }
+TORCHRNG_HD double max_d(double a, double b) { return a > b ? a : b; }
+TORCHRNG_HD int64_t floor_div(int64_t a, int64_t b) {  // Python's a // b for b > 0
+  const int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+// The maximum number of values a sampler keeps inline (lists in hyperparameters).
+constexpr int kMaxListValues = 64;
+
+}  // namespace samplers
+}  // namespace torchrng

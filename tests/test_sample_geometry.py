@@ -1,0 +1,324 @@
+"""Geometry samplers against torchvision's own make_params: same distribution for every output
+key (two-sample tests at ALPHA over N_TORCHVISION torchvision draws per case), validity,
+batch-vs-single parity, variable sizes, errors."""
+
+import math
+
+import pytest
+import torch
+from torchvision import tv_tensors
+from torchvision.transforms import v2 as T
+
+import torchrng
+from torchrng import sample as S
+
+from distribution import ALPHA, N_TORCHVISION, same_distribution, same_rate
+
+K = torchrng.key(7)
+
+
+def tv_params(transform, size, n=N_TORCHVISION, extra=(), seed=0):
+    torch.manual_seed(seed)
+    inputs = [tv_tensors.Image(torch.empty(3, *size, dtype=torch.uint8)), *extra]
+    return [transform.make_params(inputs) for _ in range(n)]
+
+
+def column(params, key, index=None):
+    vals = [p[key] if index is None else p[key][index] for p in params]
+    return torch.tensor(vals, dtype=torch.float64)
+
+
+RRC_CASES = [
+    ((224, 224), {}),
+    ((100, 300), {"scale": (0.5, 1.0), "ratio": (0.5, 2.0)}),
+    ((64, 64), {"scale": (5.0, 6.0)}),  # every attempt fails: central crop fallback
+    ((30, 300), {"ratio": (10.0, 20.0)}),  # extreme ratio: fallbacks fire often
+    ((1, 1), {}),
+    ((1, 500), {}),  # very thin image
+    ((50, 50), {"scale": (0.99, 1.0), "ratio": (0.99, 1.01)}),
+]
+
+
+@pytest.mark.parametrize("size,kw", RRC_CASES)
+def test_resized_crop_matches_torchvision(size, kw):
+    theirs = tv_params(T.RandomResizedCrop(8, **kw), size)
+    ours = S.resized_crop(K, n=N_TORCHVISION, image_size=size, **kw)
+    for key in ("top", "left", "height", "width"):
+        same_distribution(ours[key], column(theirs, key), what=f"resized_crop {key}")
+    H, W = size
+    assert (ours["top"] >= 0).all() and (ours["top"] + ours["height"] <= H).all()
+    assert (ours["left"] >= 0).all() and (ours["left"] + ours["width"] <= W).all()
+    assert (ours["height"] >= 1).all() and (ours["width"] >= 1).all()
+
+
+CROP_CASES = [
+    ((64, 80), {"size": 32}),
+    ((64, 80), {"size": (64, 40)}),
+    ((64, 80), {"size": (64, 80)}),
+    ((30, 30), {"size": 32, "padding": 4}),
+    ((20, 50), {"size": (40, 40), "pad_if_needed": True}),
+    ((20, 50), {"size": (24, 30), "padding": (1, 2, 3, 4), "pad_if_needed": True}),
+]
+
+
+@pytest.mark.parametrize("size,kw", CROP_CASES)
+def test_crop_matches_torchvision(size, kw):
+    theirs = tv_params(T.RandomCrop(**kw), size)
+    ours = S.crop(K, n=N_TORCHVISION, image_size=size, **kw)
+    for key in ("needs_crop", "top", "left", "height", "width", "needs_pad"):
+        same_distribution(ours[key], column(theirs, key), what=f"crop {key}")
+    for j in range(4):
+        assert (ours["padding"][:, j] == theirs[0]["padding"][j]).all()
+
+
+@pytest.mark.parametrize("degrees", [30, (-10, 80), (5, 5)])
+def test_rotation_matches_torchvision(degrees):
+    theirs = tv_params(T.RandomRotation(degrees), (10, 10))
+    ours = S.rotation(K, n=N_TORCHVISION, degrees=degrees)
+    same_distribution(ours["angle"], column(theirs, "angle"), what="rotation angle")
+
+
+AFFINE_CASES = [
+    {"degrees": 20},
+    {"degrees": (0, 90), "translate": (0.1, 0.3), "scale": (0.5, 1.5), "shear": 10},
+    {"degrees": 0, "translate": (0.5, 0.0), "shear": (-5, 5, 10, 20)},
+]
+
+
+@pytest.mark.parametrize("kw", AFFINE_CASES)
+def test_affine_matches_torchvision(kw):
+    size = (37, 61)
+    theirs = tv_params(T.RandomAffine(**kw), size)
+    ours = S.affine(K, n=N_TORCHVISION, image_size=size, **kw)
+    same_distribution(ours["angle"], column(theirs, "angle"), what="affine angle")
+    same_distribution(ours["scale"], column(theirs, "scale"), what="affine scale")
+    for j in range(2):
+        same_distribution(ours["translate"][:, j], column(theirs, "translate", j), what=f"affine translate {j}")
+        same_distribution(ours["shear"][:, j], column(theirs, "shear", j), what=f"affine shear {j}")
+
+
+@pytest.mark.parametrize("size,scale", [((40, 60), 0.5), ((33, 17), 1.0), ((200, 10), 0.2), ((2, 2), 0.5)])
+def test_perspective_matches_torchvision(size, scale, monkeypatch):
+    # torchvision returns only the coefficients; record the corner draws they were solved from.
+    import torchvision.transforms.v2._geometry as tv_geometry
+
+    recorded = []
+    solve = tv_geometry._get_perspective_coeffs
+
+    def spy(startpoints, endpoints):
+        recorded.append([c for point in endpoints for c in point])
+        return solve(startpoints, endpoints)
+
+    monkeypatch.setattr(tv_geometry, "_get_perspective_coeffs", spy)
+    tv_params(T.RandomPerspective(distortion_scale=scale, p=1.0), size)
+    theirs = torch.tensor(recorded, dtype=torch.float64)
+    ours = S.perspective(K, n=N_TORCHVISION, image_size=size, distortion_scale=scale)
+    for j in range(8):
+        same_distribution(ours["endpoints"].view(-1, 8)[:, j], theirs[:, j], what=f"perspective corner {j}")
+    # The coefficients are torchvision's own solve of those corners (float32-rounded), except for
+    # degenerate corner sets (three collinear), where torchvision's answer is rounding noise and
+    # torchrng's is the identity.
+    H, W = size
+    start = [[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]]
+    identity = torch.tensor([1.0, 0, 0, 0, 1, 0, 0, 0], dtype=torch.float64)
+    for i in range(300):
+        end = ours["endpoints"][i].tolist()
+        if _collinear_triple(end) or _collinear_triple(start):
+            assert torch.equal(ours["coefficients"][i], identity)
+        else:
+            expected = torch.tensor(solve(start, end), dtype=torch.float64)
+            torch.testing.assert_close(ours["coefficients"][i], expected, rtol=1e-5, atol=1e-5)
+
+
+def _collinear_triple(points):
+    import itertools
+
+    for a, b, c in itertools.combinations(points, 3):
+        if (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]) == 0:
+            return True
+    return False
+
+
+def test_p_gates():
+    for fn, kw in ((S.horizontal_flip, {}), (S.vertical_flip, {}), (S.perspective, {"image_size": (9, 9)}),
+                   (S.zoom_out, {"image_size": (9, 9)})):
+        for p in (0.0, 0.3, 1.0):
+            apply = fn(K, n=50_000, p=p, **kw)["apply"]
+            same_rate(int(apply.sum()), apply.numel(), p, what=f"{fn.__name__} p={p}")
+
+
+@pytest.mark.parametrize("side_range", [(1.0, 4.0), (1.0, 1.0), (2.0, 2.5)])
+def test_zoom_out_matches_torchvision(side_range):
+    size = (31, 47)
+    theirs = tv_params(T.RandomZoomOut(side_range=side_range), size)
+    ours = S.zoom_out(K, n=N_TORCHVISION, image_size=size, side_range=side_range)
+    for j in range(4):
+        same_distribution(ours["padding"][:, j], column(theirs, "padding", j), what=f"zoom_out padding {j}")
+
+
+def test_scale_jitter_shortest_size_resize_match_torchvision():
+    size = (300, 500)
+    theirs = tv_params(T.ScaleJitter(target_size=(400, 600), scale_range=(0.3, 1.7)), size)
+    ours = S.scale_jitter(K, n=N_TORCHVISION, image_size=size, target_size=(400, 600), scale_range=(0.3, 1.7))
+    for j in range(2):
+        same_distribution(ours["size"][:, j], column(theirs, "size", j), what=f"scale_jitter size {j}")
+
+    theirs = tv_params(T.RandomShortestSize(min_size=[100, 200, 320], max_size=450), size)
+    ours = S.shortest_size(K, n=N_TORCHVISION, image_size=size, min_size=[100, 200, 320], max_size=450)
+    for j in range(2):
+        same_distribution(ours["size"][:, j], column(theirs, "size", j), what=f"shortest_size size {j}")
+
+    theirs = tv_params(T.RandomResize(min_size=10, max_size=20), size)
+    ours = S.resize(K, n=N_TORCHVISION, min_size=10, max_size=20)
+    same_distribution(ours["size"], [p["size"][0] for p in theirs], what="resize size")
+    assert ours["size"].min() == 10 and ours["size"].max() == 19  # max_size is exclusive
+
+
+def test_iou_crop_matches_torchvision():
+    size = (120, 160)
+    box_list = [[10, 20, 60, 90], [80, 30, 150, 110], [5, 5, 20, 15]]
+    boxes = tv_tensors.BoundingBoxes(torch.tensor(box_list, dtype=torch.float32), format="XYXY", canvas_size=size)
+    theirs = tv_params(T.RandomIoUCrop(), size, n=5000, extra=[boxes])
+    ours = S.iou_crop(K, n=N_TORCHVISION, image_size=size, boxes=[boxes] * N_TORCHVISION)
+    cropped = [p for p in theirs if p]
+    same_rate(int(ours["apply"].sum()), N_TORCHVISION, len(cropped) / len(theirs), alpha=ALPHA / 10,
+              what="iou_crop apply rate")
+    a = ours["apply"]
+    for key in ("top", "left", "height", "width"):
+        same_distribution(ours[key][a], column(cropped, key), what=f"iou_crop {key}")
+    for j in range(3):
+        same_distribution(ours["is_within_crop_area"][a][:, j], [p["is_within_crop_area"][j] for p in cropped],
+                          what=f"iou_crop within {j}")
+    # every accepted crop satisfies torchvision's own checks
+    top, left, h, w = ours["top"][a], ours["left"][a], ours["height"][a], ours["width"][a]
+    assert (top >= 0).all() and (top + h <= size[0]).all() and (left + w <= size[1]).all()
+    assert ours["is_within_crop_area"][a].any(dim=1).all()
+
+
+# --- reproducibility properties ----------------------------------------------------------------
+
+ALL = [
+    (S.horizontal_flip, {}),
+    (S.vertical_flip, {"p": 0.3}),
+    (S.resized_crop, {"image_size": (50, 70)}),
+    (S.crop, {"image_size": (50, 70), "size": 20}),
+    (S.rotation, {"degrees": 45}),
+    (S.affine, {"image_size": (50, 70), "degrees": 10, "translate": (0.1, 0.1), "scale": (0.9, 1.1), "shear": 5}),
+    (S.perspective, {"image_size": (50, 70)}),
+    (S.zoom_out, {"image_size": (50, 70)}),
+    (S.scale_jitter, {"image_size": (50, 70), "target_size": (64, 64)}),
+    (S.shortest_size, {"image_size": (50, 70), "min_size": [32, 48]}),
+    (S.resize, {"min_size": 5, "max_size": 50}),
+    (S.iou_crop, {"image_size": (50, 70), "boxes": [torch.tensor([[5.0, 5.0, 40.0, 30.0]])] * 300}),
+]
+
+
+def _same(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+
+
+@pytest.mark.parametrize("fn,kw", ALL, ids=lambda x: getattr(x, "__name__", ""))
+def test_batch_vs_single_and_batch_size_invariance(fn, kw):
+    whole = fn(K, n=300, **kw)
+    for i in (0, 7, 299):
+        one = fn(K, indices=[i], **{**kw, **({"boxes": kw["boxes"][:1]} if "boxes" in kw else {})})
+        for key in whole:
+            assert torch.equal(whole[key][i : i + 1], one[key]), (fn.__name__, key, i)
+    g = torchrng.Generator(K)
+    halves = [fn(g, n=150, **{**kw, **({"boxes": kw["boxes"][:150]} if "boxes" in kw else {})}) for _ in range(2)]
+    for key in whole:
+        assert torch.equal(torch.cat([halves[0][key], halves[1][key]]), whole[key]), key
+
+
+@pytest.mark.parametrize("fn,kw", ALL, ids=lambda x: getattr(x, "__name__", ""))
+def test_empty_batch(fn, kw):
+    kw = {**kw, **({"boxes": []} if "boxes" in kw else {})}
+    out = fn(K, n=0, **kw)
+    assert all(v.shape[0] == 0 for v in out.values())
+
+
+def test_variable_image_sizes_in_one_batch():
+    sizes = torch.tensor([[50, 70], [10, 10], [300, 20], [1, 1]])
+    batch = S.resized_crop(K, n=4, image_size=sizes)
+    for i in range(4):
+        one = S.resized_crop(K, indices=[i], image_size=tuple(sizes[i].tolist()))
+        for key in batch:
+            assert batch[key][i] == one[key][0]
+    assert (batch["top"] + batch["height"] <= sizes[:, 0]).all()
+    assert (batch["left"] + batch["width"] <= sizes[:, 1]).all()
+
+
+def test_generators_of_every_kind():
+    a = S.affine(torch.Generator().manual_seed(3), n=10, image_size=(9, 9), degrees=5)
+    b = S.affine(torch.Generator().manual_seed(3), n=10, image_size=(9, 9), degrees=5)
+    assert torch.equal(a["angle"], b["angle"])
+    torch.manual_seed(4)
+    c = S.rotation(None, n=10, degrees=5)
+    torch.manual_seed(4)
+    assert torch.equal(c["angle"], S.rotation(None, n=10, degrees=5)["angle"])
+
+
+def test_indices_can_be_any_uint64():
+    big = [2**64 - 1, 2**63, 0, 12345678901234]
+    out = S.rotation(K, indices=big, degrees=5)
+    again = S.rotation(K, indices=torch.tensor([-1, -(2**63), 0, 12345678901234]), degrees=5)
+    assert torch.equal(out["angle"], again["angle"])
+
+
+# --- errors, as torchvision's constructors (and its sampling) raise ------------------------------
+
+BAD = [
+    (lambda: S.resized_crop(K, n=1, image_size=(9, 9), scale=0.5), TypeError, "Scale"),
+    (lambda: S.resized_crop(K, n=1, image_size=(9, 9), scale=(1.0, 0.5)), ValueError, "Scale"),
+    (lambda: S.resized_crop(K, n=1, image_size=(9, 9), ratio=(0.0, 1.0)), ValueError, "Ratio"),
+    (lambda: S.resized_crop(K, n=1, image_size=(9, 9), scale=(math.nan, 1.0)), ValueError, "Scale"),
+    (lambda: S.resized_crop(K, n=1, image_size=(0, 9)), ValueError, "image_size"),
+    (lambda: S.resized_crop(K, n=1, image_size=(9,)), ValueError, "image_size"),
+    (lambda: S.resized_crop(K, image_size=(9, 9)), ValueError, "n"),
+    (lambda: S.resized_crop(K, n=-1, image_size=(9, 9)), ValueError, "n"),
+    (lambda: S.resized_crop(K, n=2, indices=[1], image_size=(9, 9)), ValueError, "indices"),
+    (lambda: S.resized_crop(K, n=2, image_size=torch.tensor([[5, 5], [0, 5]])), ValueError, "image_size"),
+    (lambda: S.resized_crop(K, n=2, image_size=torch.ones(3, 2, dtype=torch.int64)), ValueError, "image_size"),
+    (lambda: S.resized_crop(K, indices=[1.5], image_size=(9, 9)), TypeError, "indices"),
+    (lambda: S.crop(K, n=1, image_size=(9, 9), size=(1, 2, 3)), ValueError, "dimensions"),
+    (lambda: S.crop(K, n=1, image_size=(9, 9), size=10), ValueError, "larger than"),
+    (lambda: S.crop(K, n=1, image_size=(9, 9), size=4, padding=(1, 2, 3)), ValueError, "Padding must be"),
+    (lambda: S.rotation(K, n=1, degrees=-5), ValueError, "positive"),
+    (lambda: S.rotation(K, n=1, degrees=(1, 2, 3)), ValueError, "degrees"),
+    (lambda: S.affine(K, n=1, image_size=(9, 9), degrees=0, translate=(0.5, 1.5)), ValueError, "translation"),
+    (lambda: S.affine(K, n=1, image_size=(9, 9), degrees=0, scale=(0.0, 1.0)), ValueError, "positive"),
+    (lambda: S.affine(K, n=1, image_size=(9, 9), degrees=0, shear=(1, 2, 3)), ValueError, "shear"),
+    (lambda: S.perspective(K, n=1, image_size=(9, 9), distortion_scale=1.5), ValueError, "distortion_scale"),
+    (lambda: S.perspective(K, n=1, image_size=(9, 9), p=-0.1), ValueError, "`p`"),
+    (lambda: S.horizontal_flip(K, n=1, p=math.nan), ValueError, "`p`"),
+    (lambda: S.zoom_out(K, n=1, image_size=(9, 9), side_range=(0.5, 2.0)), ValueError, "side range"),
+    (lambda: S.resize(K, n=1, min_size=10, max_size=10), ValueError, "max_size"),
+    (lambda: S.shortest_size(K, n=1, image_size=(9, 9), min_size=[]), ValueError, "min_size"),
+    (lambda: S.scale_jitter(K, n=1, image_size=(9, 9), target_size=(10, 10), scale_range=(2.0, 1.0)), ValueError,
+     "scale_range"),
+    (lambda: S.iou_crop(K, n=1, image_size=(9, 9), boxes=[], trials=0), ValueError, "trials"),
+    (lambda: S.iou_crop(K, n=2, image_size=(9, 9), boxes=[torch.zeros(1, 4)]), ValueError, "boxes"),
+    (lambda: S.rotation(K, n=1, degrees=5, device="meta"), ValueError, "device"),
+    (lambda: S.rotation("key", n=1, degrees=5), TypeError, "generator"),
+]
+
+
+@pytest.mark.parametrize("call,exc,match", BAD)
+def test_bad_arguments_raise(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_opcheck_and_compile():
+    out = torch.empty(5, 4, dtype=torch.float64)
+    torch.library.opcheck(torch.ops.torchrng.sample_rows, (out, 1, [0.08, 1.0, -0.28, 0.28, 0.75, 1.33], [50, 60],
+                                                          None, None, [1, 2, 0, 0]))
+
+    def f(n: int):
+        p = S.resized_crop(K, n=n, image_size=(64, 64))
+        return p["top"] + p["height"]
+
+    compiled = torch.compile(f, fullgraph=True)
+    assert torch.equal(compiled(16), f(16))

@@ -1,0 +1,95 @@
+"""What every sampler shares: resolving n / indices / image_size / device and the generator,
+running the native op, and turning its float64 rows into torchvision-style parameter tensors."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import torch
+
+from .. import _validate as v
+from .._streams import GeneratorLike, resolve
+
+_op = torch.ops.torchrng.sample_rows
+
+
+def _indices_arg(indices, device: torch.device | None) -> torch.Tensor:
+    if isinstance(indices, torch.Tensor):
+        if indices.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8, torch.int8):
+            raise TypeError(f"indices must be an integer tensor, got {indices.dtype}")
+        if indices.dim() != 1:
+            raise ValueError(f"indices must be 1-D, got shape {tuple(indices.shape)}")
+        t = indices.to(dtype=torch.int64)
+    else:
+        try:
+            values = [int(i) if isinstance(i, Integral) and not isinstance(i, bool) else None for i in indices]
+        except TypeError:
+            raise TypeError(f"indices must be a 1-D int64 tensor or a sequence of ints, got {type(indices).__name__}") from None
+        if any(x is None for x in values):
+            raise TypeError("indices must hold ints")
+        if any(not -(1 << 63) <= x < (1 << 64) for x in values):
+            raise ValueError("indices must lie in [0, 2**64)")
+        t = torch.tensor([x - (1 << 64) if x >= 1 << 63 else x for x in values], dtype=torch.int64)
+    if device is not None and t.device != device:
+        t = t.to(device)
+    return t.contiguous()
+
+
+def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
+    """Returns (n, indices_tensor_or_None, (H, W) or None, sizes_tensor_or_None, device)."""
+    if device is None:
+        for t in (indices, image_size):
+            if isinstance(t, torch.Tensor):
+                device = t.device
+                break
+    device = v.device_arg(device)
+    idx = None
+    if indices is not None:
+        idx = _indices_arg(indices, device)
+        if n is not None and v.int_arg(n, "n", minimum=0) != idx.numel():
+            raise ValueError(f"n={n} does not match the {idx.numel()} indices given")
+        n = idx.numel()
+    elif n is None:
+        raise ValueError("give either n (samples 0..n-1) or indices")
+    else:
+        n = v.int_arg(n, "n", minimum=0)
+    hw, sizes = None, None
+    if image_size is None:
+        if needs_size:
+            raise ValueError("image_size is required: (height, width) or an (n, 2) int64 tensor")
+        hw = (1, 1)
+    elif isinstance(image_size, torch.Tensor):
+        if image_size.dim() == 1 and image_size.numel() == 2 and not image_size.is_cuda:
+            hw = tuple(int(x) for x in image_size.tolist())
+        else:
+            if image_size.dim() != 2 or image_size.shape[1] != 2 or image_size.shape[0] != n:
+                raise ValueError(f"image_size tensor must have shape (n, 2) = ({n}, 2), got {tuple(image_size.shape)}")
+            if image_size.is_floating_point() or image_size.is_complex() or image_size.dtype == torch.bool:
+                raise TypeError(f"image_size tensor must hold integers, got {image_size.dtype}")
+            sizes = image_size.to(device=device, dtype=torch.int64).contiguous()
+            if sizes.device.type == "cpu" and n and int(sizes.min()) < 1:
+                raise ValueError("image_size: every height and width must be >= 1")
+    else:
+        hw = v.shape_arg(image_size, "image_size")
+        if len(hw) != 2:
+            raise ValueError(f"image_size must be (height, width), got {image_size!r}")
+    if hw is not None and min(hw) < 1:
+        raise ValueError(f"image_size: height and width must be >= 1, got {hw}")
+    return n, idx, hw, sizes, device
+
+
+def draw_rows(sampler_id: int, columns: int, hyper: list[float], blocks_per_sample: int, generator: GeneratorLike,
+              n, idx, hw, sizes, device, boxes=None, box_counts=None) -> torch.Tensor:
+    """(n, columns) float64 rows from the native sampler."""
+    out = torch.empty((n, columns), dtype=torch.float64, device=device)
+    stream, gen = resolve(generator, device, n, blocks_per_sample, advance=idx is None)
+    _op(out, sampler_id, hyper, list(hw) if hw is not None else [], sizes, idx, stream, gen, boxes, box_counts)
+    return out
+
+
+def as_bool(column: torch.Tensor) -> torch.Tensor:
+    return column != 0
+
+
+def as_int(columns: torch.Tensor) -> torch.Tensor:
+    return columns.to(torch.int64)

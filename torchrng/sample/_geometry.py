@@ -1,0 +1,367 @@
+"""Batched samplers of the random geometric transforms of torchvision.transforms.v2.
+
+Each function takes the transform's hyperparameters with torchvision's names, defaults and
+validation, and returns torchvision's make_params dict with one row per sample. Sample i's values
+depend only on (key, i, hyperparameters, image size i).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+
+import torch
+
+from .. import _validate as v
+from ._driver import as_bool, as_int, draw_rows, resolve_batch
+
+__all__ = [
+    "horizontal_flip", "vertical_flip", "resized_crop", "crop", "rotation", "affine", "perspective",
+    "zoom_out", "iou_crop", "scale_jitter", "shortest_size", "resize",
+]
+
+FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER, SHORTEST_SIZE, RESIZE, IOU_CROP = range(11)
+
+# --- validation, mirroring torchvision's constructors -------------------------------------------
+
+
+def check_p(p) -> float:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not (0.0 <= p <= 1.0):
+        raise ValueError(f"`p` should be a floating point value in the interval [0.0, 1.0], got {p!r}.")
+    return float(p)
+
+
+def _check_sequence_input(x, name, req_sizes):
+    msg = req_sizes[0] if len(req_sizes) < 2 else " or ".join(str(s) for s in req_sizes)
+    if not isinstance(x, Sequence) or isinstance(x, str):
+        raise TypeError(f"{name} should be a sequence of length {msg}.")
+    if len(x) not in req_sizes:
+        raise ValueError(f"{name} should be a sequence of length {msg}.")
+
+
+def setup_angle(x, name, req_sizes=(2,)) -> list[float]:
+    if isinstance(x, numbers.Number) and not isinstance(x, bool):
+        if x < 0:
+            raise ValueError(f"If {name} is a single number, it must be positive.")
+        x = [-x, x]
+    else:
+        _check_sequence_input(x, name, req_sizes)
+    return [v.finite_arg(d, name) for d in x]
+
+
+def setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.") -> tuple[int, int]:
+    if isinstance(size, numbers.Number) and not isinstance(size, bool):
+        size = (int(size), int(size))
+    elif isinstance(size, Sequence) and len(size) == 1:
+        size = (size[0], size[0])
+    elif not isinstance(size, Sequence) or len(size) != 2:
+        raise ValueError(error_msg)
+    h, w = (v.int_arg(s, "size") for s in size)
+    if h < 1 or w < 1:
+        raise ValueError(f"size must be positive, got {(h, w)}")
+    return h, w
+
+
+def range_arg(values, name: str, *, positive: bool = False) -> tuple[float, float]:
+    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) != 2:
+        raise TypeError(f"{name} should be a sequence of two floats.")
+    lo, hi = (v.finite_arg(x, name) for x in values)
+    if lo > hi:
+        raise ValueError(f"{name} should be of kind (min, max), got {tuple(values)}")
+    if positive and lo <= 0:
+        raise ValueError(f"{name} values should be positive, got {tuple(values)}")
+    return lo, hi
+
+
+def _batch(n, indices, image_size, device, needs_size=True):
+    return resolve_batch(n, indices, image_size, device, needs_size=needs_size)
+
+
+# --- samplers ---------------------------------------------------------------------------------
+
+
+def _flip(generator, n, indices, image_size, device, p):
+    batch = _batch(n, indices, image_size, device, needs_size=False)
+    rows = draw_rows(FLIP, 1, [check_p(p)], 1, generator, *batch)
+    return {"apply": as_bool(rows[:, 0])}
+
+
+def horizontal_flip(generator, *, n=None, indices=None, image_size=None, device=None, p: float = 0.5):
+    """RandomHorizontalFlip: {'apply': bool (n,)}."""
+    return _flip(generator, n, indices, image_size, device, p)
+
+
+def vertical_flip(generator, *, n=None, indices=None, image_size=None, device=None, p: float = 0.5):
+    """RandomVerticalFlip: {'apply': bool (n,)}."""
+    return _flip(generator, n, indices, image_size, device, p)
+
+
+def resized_crop_hyper(scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0)) -> list[float]:
+    s0, s1 = range_arg(scale, "Scale")
+    r0, r1 = range_arg(ratio, "Ratio", positive=True)
+    if s0 < 0:
+        raise ValueError(f"Scale values should be >= 0, got {tuple(scale)}")
+    return [s0, s1, math.log(r0), math.log(r1), r0, r1]
+
+
+def resized_crop(generator, *, n=None, indices=None, image_size, device=None,
+                 scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0)):
+    """RandomResizedCrop: {'top', 'left', 'height', 'width'} int64 (n,). Ten attempts, then
+    torchvision's central-crop fallback."""
+    hyper = resized_crop_hyper(scale, ratio)
+    rows = as_int(draw_rows(RESIZED_CROP, 4, hyper, 7, generator, *_batch(n, indices, image_size, device)))
+    return {"top": rows[:, 0], "left": rows[:, 1], "height": rows[:, 2], "width": rows[:, 3]}
+
+
+def crop_hyper(size, padding=None, pad_if_needed=False) -> list[float]:
+    h, w = setup_size(size)
+    if padding is not None:
+        from torchvision.transforms.v2._utils import _check_padding_arg
+        from torchvision.transforms.v2.functional._geometry import _parse_pad_padding
+
+        _check_padding_arg(padding)
+        pad_left, pad_right, pad_top, pad_bottom = _parse_pad_padding(padding) if padding else (0, 0, 0, 0)
+        if min(pad_left, pad_right, pad_top, pad_bottom) < 0:
+            raise ValueError(f"padding must be >= 0, got {padding}")
+    else:
+        pad_left = pad_right = pad_top = pad_bottom = 0
+    return [h, w, pad_left, pad_right, pad_top, pad_bottom, 1.0 if pad_if_needed else 0.0]
+
+
+def _check_crop_fits(hyper, hw, sizes):
+    ch, cw, pl, pr, pt, pb, pad_if_needed = hyper
+    if pad_if_needed:
+        return
+    if hw is not None:
+        heights, widths = [hw[0]], [hw[1]]
+    elif sizes.device.type == "cpu":
+        heights, widths = sizes[:, 0].tolist(), sizes[:, 1].tolist()
+    else:
+        return  # checked by a device-side assert
+    for H, W in zip(heights, widths):
+        if H + pt + pb < ch or W + pl + pr < cw:
+            raise ValueError(
+                f"Required crop size {(int(ch), int(cw))} is larger than "
+                f"{'padded ' if pl or pr or pt or pb else ''}input image size {(int(H + pt + pb), int(W + pl + pr))}."
+            )
+
+
+def crop(generator, *, n=None, indices=None, image_size, device=None, size, padding=None, pad_if_needed=False):
+    """RandomCrop: {'needs_crop' bool, 'top', 'left', 'height', 'width' int64, 'needs_pad' bool,
+    'padding' int64 (n, 4) as [left, top, right, bottom]}."""
+    hyper = crop_hyper(size, padding, pad_if_needed)
+    batch = _batch(n, indices, image_size, device)
+    _check_crop_fits(hyper, batch[2], batch[3])
+    rows = draw_rows(CROP, 10, hyper, 2, generator, *batch)
+    ints = as_int(rows)
+    return {
+        "needs_crop": as_bool(rows[:, 0]), "top": ints[:, 1], "left": ints[:, 2], "height": ints[:, 3],
+        "width": ints[:, 4], "needs_pad": as_bool(rows[:, 5]), "padding": ints[:, 6:10],
+    }
+
+
+def rotation(generator, *, n=None, indices=None, image_size=None, device=None, degrees):
+    """RandomRotation: {'angle': float64 (n,)} uniform in [degrees[0], degrees[1])."""
+    lo, hi = setup_angle(degrees, "degrees")
+    if lo > hi:
+        raise ValueError(f"degrees should be of kind (min, max), got {(lo, hi)}")
+    rows = draw_rows(ROTATION, 1, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
+    return {"angle": rows[:, 0]}
+
+
+def affine_hyper(degrees, translate=None, scale=None, shear=None) -> list[float]:
+    d0, d1 = setup_angle(degrees, "degrees")
+    if d0 > d1:
+        raise ValueError(f"degrees should be of kind (min, max), got {(d0, d1)}")
+    tx = ty = -1.0
+    if translate is not None:
+        _check_sequence_input(translate, "translate", req_sizes=(2,))
+        for t in translate:
+            if not (0.0 <= t <= 1.0):
+                raise ValueError("translation values should be between 0 and 1")
+        tx, ty = float(translate[0]), float(translate[1])
+    s0 = s1 = -1.0
+    if scale is not None:
+        _check_sequence_input(scale, "scale", req_sizes=(2,))
+        for s in scale:
+            if s <= 0:
+                raise ValueError("scale values should be positive")
+        s0, s1 = range_arg(scale, "scale")
+    shear_values = [0.0, 0.0, 0.0, 0.0]
+    count = 0
+    if shear is not None:
+        sh = setup_angle(shear, "shear", req_sizes=(2, 4))
+        count = len(sh)
+        for i in range(0, count, 2):
+            if sh[i] > sh[i + 1]:
+                raise ValueError(f"shear should be of kind (min, max), got {tuple(sh)}")
+        shear_values[:count] = sh
+    return [d0, d1, tx, ty, s0, s1, float(count), *shear_values]
+
+
+def affine(generator, *, n=None, indices=None, image_size, device=None, degrees, translate=None, scale=None,
+           shear=None):
+    """RandomAffine: {'angle' float64 (n,), 'translate' int64 (n, 2), 'scale' float64 (n,),
+    'shear' float64 (n, 2)}."""
+    rows = draw_rows(AFFINE, 6, affine_hyper(degrees, translate, scale, shear), 2, generator,
+                     *_batch(n, indices, image_size, device))
+    return {"angle": rows[:, 0], "translate": as_int(rows[:, 1:3]), "scale": rows[:, 3], "shear": rows[:, 4:6]}
+
+
+def perspective_hyper(distortion_scale=0.5, p=0.5) -> list[float]:
+    p = check_p(p)
+    if isinstance(distortion_scale, bool) or not isinstance(distortion_scale, numbers.Real) or not (
+        0 <= distortion_scale <= 1
+    ):
+        raise ValueError("Argument distortion_scale value should be between 0 and 1")
+    return [p, float(distortion_scale)]
+
+
+def perspective(generator, *, n=None, indices=None, image_size, device=None, distortion_scale=0.5, p=0.5):
+    """RandomPerspective: {'apply' bool (n,), 'coefficients' float64 (n, 8) (float32-rounded, as
+    torchvision), 'endpoints' int64 (n, 4, 2) (top-left, top-right, bottom-right, bottom-left)}."""
+    rows = draw_rows(PERSPECTIVE, 17, perspective_hyper(distortion_scale, p), 9, generator,
+                     *_batch(n, indices, image_size, device))
+    return {"apply": as_bool(rows[:, 0]), "coefficients": rows[:, 1:9],
+            "endpoints": as_int(rows[:, 9:17]).view(-1, 4, 2)}
+
+
+def zoom_out_hyper(side_range=(1.0, 4.0), p=0.5) -> list[float]:
+    p = check_p(p)
+    _check_sequence_input(side_range, "side_range", req_sizes=(2,))
+    s0, s1 = (v.finite_arg(x, "side_range") for x in side_range)
+    if s0 < 1.0 or s0 > s1:
+        raise ValueError(f"Invalid side range provided {side_range}.")
+    return [p, s0, s1]
+
+
+def zoom_out(generator, *, n=None, indices=None, image_size, device=None, side_range=(1.0, 4.0), p=0.5):
+    """RandomZoomOut: {'apply' bool (n,), 'padding' int64 (n, 4) as [left, top, right, bottom]}."""
+    rows = draw_rows(ZOOM_OUT, 5, zoom_out_hyper(side_range, p), 1, generator, *_batch(n, indices, image_size, device))
+    return {"apply": as_bool(rows[:, 0]), "padding": as_int(rows[:, 1:5])}
+
+
+def scale_jitter_hyper(target_size, scale_range=(0.1, 2.0)) -> list[float]:
+    _check_sequence_input(target_size, "target_size", req_sizes=(2,))
+    th, tw = (v.finite_arg(x, "target_size") for x in target_size)
+    if th <= 0 or tw <= 0:
+        raise ValueError(f"target_size must be positive, got {tuple(target_size)}")
+    s0, s1 = range_arg(scale_range, "scale_range")
+    if s0 <= 0:
+        raise ValueError(f"scale_range values should be positive, got {tuple(scale_range)}")
+    return [th, tw, s0, s1]
+
+
+def scale_jitter(generator, *, n=None, indices=None, image_size, device=None, target_size, scale_range=(0.1, 2.0)):
+    """ScaleJitter: {'size' int64 (n, 2) as (height, width)}."""
+    rows = draw_rows(SCALE_JITTER, 2, scale_jitter_hyper(target_size, scale_range), 1, generator,
+                     *_batch(n, indices, image_size, device))
+    return {"size": as_int(rows)}
+
+
+def shortest_size_hyper(min_size, max_size=None) -> list[float]:
+    sizes = [min_size] if isinstance(min_size, int) else list(min_size)
+    if not 1 <= len(sizes) <= 64:
+        raise ValueError(f"min_size must hold 1 to 64 sizes, got {len(sizes)}")
+    sizes = [v.int_arg(s, "min_size") for s in sizes]
+    if min(sizes) < 1:
+        raise ValueError(f"min_size values must be >= 1, got {sizes}")
+    cap = -1.0
+    if max_size is not None:
+        cap = float(v.int_arg(max_size, "max_size", minimum=1))
+    return [cap, *map(float, sizes)]
+
+
+def shortest_size(generator, *, n=None, indices=None, image_size, device=None, min_size, max_size=None):
+    """RandomShortestSize: {'size' int64 (n, 2) as (height, width)}."""
+    rows = draw_rows(SHORTEST_SIZE, 2, shortest_size_hyper(min_size, max_size), 1, generator,
+                     *_batch(n, indices, image_size, device))
+    return {"size": as_int(rows)}
+
+
+def resize(generator, *, n=None, indices=None, image_size=None, device=None, min_size, max_size):
+    """RandomResize: {'size' int64 (n,)} uniform in [min_size, max_size) (max_size exclusive, as
+    torchvision's randint, whatever its docstring says)."""
+    lo, hi = v.int_arg(min_size, "min_size", minimum=1), v.int_arg(max_size, "max_size")
+    if lo >= hi:
+        raise ValueError(f"min_size must be < max_size (max_size is exclusive), got {lo} and {hi}")
+    rows = draw_rows(RESIZE, 1, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
+    return {"size": as_int(rows[:, 0])}
+
+
+IOU_CROP_ROUNDS = 10
+
+
+def iou_crop_hyper(min_scale=0.3, max_scale=1.0, min_aspect_ratio=0.5, max_aspect_ratio=2.0, sampler_options=None,
+                   trials=40, rounds=IOU_CROP_ROUNDS) -> list[float]:
+    values = [v.finite_arg(x, name) for x, name in (
+        (min_scale, "min_scale"), (max_scale, "max_scale"),
+        (min_aspect_ratio, "min_aspect_ratio"), (max_aspect_ratio, "max_aspect_ratio"))]
+    if values[0] > values[1] or values[0] < 0:
+        raise ValueError(f"need 0 <= min_scale <= max_scale, got {values[0]} and {values[1]}")
+    if values[2] > values[3]:
+        raise ValueError(f"need min_aspect_ratio <= max_aspect_ratio, got {values[2]} and {values[3]}")
+    options = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0] if sampler_options is None else list(sampler_options)
+    if not 1 <= len(options) <= 64:
+        raise ValueError(f"sampler_options must hold 1 to 64 values, got {len(options)}")
+    options = [v.finite_arg(o, "sampler_options") for o in options]
+    trials = v.int_arg(trials, "trials", minimum=1)
+    rounds = v.int_arg(rounds, "rounds", minimum=1)
+    return [*values, float(trials), float(rounds), 0.0, *options]
+
+
+def _boxes_arg(boxes, n: int, device):
+    """Padded (n, M, 4) float64 XYXY boxes and (n,) counts from a padded tensor (with counts) or a
+    list of per-sample (Mi, 4) tensors / BoundingBoxes."""
+    from torchvision import tv_tensors
+    from torchvision.transforms.v2 import functional as F
+
+    def xyxy(b):
+        if isinstance(b, tv_tensors.BoundingBoxes):
+            return F.convert_bounding_box_format(b, new_format=tv_tensors.BoundingBoxFormat.XYXY).as_subclass(
+                torch.Tensor)
+        return torch.as_tensor(b)
+
+    if isinstance(boxes, (list, tuple)):
+        if len(boxes) != n:
+            raise ValueError(f"boxes: expected {n} per-sample box sets, got {len(boxes)}")
+        sets = [xyxy(b).reshape(-1, 4).to(torch.float64) for b in boxes]
+        m = max((s.shape[0] for s in sets), default=0)
+        padded = torch.zeros((n, m, 4), dtype=torch.float64)
+        for i, s in enumerate(sets):
+            padded[i, : s.shape[0]] = s.cpu()
+        counts = torch.tensor([s.shape[0] for s in sets], dtype=torch.int64)
+        return padded.to(device), counts.to(device)
+    raise TypeError("boxes must be a list of per-sample (Mi, 4) box tensors, or pass boxes= and box_counts=")
+
+
+def iou_crop(generator, *, n=None, indices=None, image_size, device=None, boxes, box_counts=None, min_scale=0.3,
+             max_scale=1.0, min_aspect_ratio=0.5, max_aspect_ratio=2.0, sampler_options=None, trials=40,
+             rounds=IOU_CROP_ROUNDS):
+    """RandomIoUCrop with a fixed budget: `rounds` option draws (default 10) of `trials` crops each;
+    a sample whose budget runs out is left uncropped (as when torchvision draws the leave-as-is
+    option). `boxes`: a list of per-sample (Mi, 4) XYXY tensors or BoundingBoxes, or a padded
+    (n, M, 4) XYXY tensor with `box_counts` (n,). Returns {'apply' bool (n,), 'top', 'left',
+    'height', 'width' int64 (n,), 'is_within_crop_area' bool (n, M)}."""
+    hyper = iou_crop_hyper(min_scale, max_scale, min_aspect_ratio, max_aspect_ratio, sampler_options, trials, rounds)
+    batch = _batch(n, indices, image_size, device)
+    n, device = batch[0], batch[4]
+    if box_counts is None:
+        padded, counts = _boxes_arg(boxes, n, device)
+    else:
+        padded = torch.as_tensor(boxes).to(device=device, dtype=torch.float64).contiguous()
+        counts = torch.as_tensor(box_counts).to(device=device, dtype=torch.int64).contiguous()
+        if padded.dim() != 3 or padded.shape[0] != n or padded.shape[2] != 4:
+            raise ValueError(f"boxes must have shape (n, M, 4), got {tuple(padded.shape)}")
+        if counts.shape != (n,):
+            raise ValueError(f"box_counts must have shape ({n},), got {tuple(counts.shape)}")
+        if counts.device.type == "cpu" and n and (int(counts.min()) < 0 or int(counts.max()) > padded.shape[1]):
+            raise ValueError(f"box_counts must lie in [0, {padded.shape[1]}]")
+    m = padded.shape[1]
+    hyper[6] = float(m)
+    blocks = int(hyper[5]) * (1 + int(hyper[4]))
+    rows = draw_rows(IOU_CROP, 5 + m, hyper, blocks, generator, *batch, boxes=padded, box_counts=counts)
+    ints = as_int(rows[:, :5])
+    return {"apply": ints[:, 0] != 0, "top": ints[:, 1], "left": ints[:, 2], "height": ints[:, 3],
+            "width": ints[:, 4], "is_within_crop_area": as_bool(rows[:, 5:])}
