@@ -58,10 +58,12 @@ def make_extension():
     opt = ["-O0", "-g"] if debug else ["-O3"]
     # Bit-identical CPU and CUDA results need the same IEEE operations on both sides: no fused
     # multiply-add contraction anywhere (see csrc/core/config.h).
-    cxx = opt + ["-ffp-contract=off", "-fno-fast-math", f"-DTORCHRNG_CUDA_VERSION={_cuda_version_number() if with_cuda else -1}",
+    # at::parallel_for runs serially unless the extension itself is built with OpenMP.
+    cxx = opt + ["-fopenmp", "-ffp-contract=off", "-fno-fast-math", f"-DTORCHRNG_CUDA_VERSION={_cuda_version_number() if with_cuda else -1}",
            f"-DTORCHRNG_TORCH_VERSION={torch.__version__.split('+')[0]}"]
     sources = _sources("csrc/*.cpp") + _sources("csrc/cpu/*.cpp")
-    kwargs = dict(extra_compile_args={"cxx": cxx}, include_dirs=[os.path.join(ROOT, "csrc")])
+    kwargs = dict(extra_compile_args={"cxx": cxx}, extra_link_args=["-fopenmp"],
+                  include_dirs=[os.path.join(ROOT, "csrc")])
     if with_cuda:
         if not os.environ.get("TORCH_CUDA_ARCH_LIST") and not torch.cuda.is_available():
             os.environ["TORCH_CUDA_ARCH_LIST"] = "9.0"

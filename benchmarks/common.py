@@ -516,7 +516,7 @@ def plot_scaling(results: Sequence[Result], path: str | os.PathLike, *, title: s
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     plain = FuncFormatter(lambda v, _: f"{v:g}")
 
@@ -543,8 +543,9 @@ def plot_scaling(results: Sequence[Result], path: str | os.PathLike, *, title: s
                     linestyle=styles[t % len(styles)], marker=markers[t % len(markers)], markersize=4)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 3.0, 5.0, 7.0)))
         ax.yaxis.set_major_formatter(plain)
-        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if str(f"{v:g}")[0] in "25" else ""))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_title(case, fontsize=10)
         ax.set_xlabel("N (elements)")
         ax.set_ylabel("ns per element (median)")

@@ -2,6 +2,7 @@
 #include <torch/library.h>
 
 #include "core/config.h"
+#include "cpu/philox_blocks.h"
 
 #include <string>
 
@@ -21,6 +22,7 @@ namespace torchrng {
 
 int64_t cuda_version() { return TORCHRNG_CUDA_VERSION; }
 int64_t stream_version() { return core::kStreamVersion; }
+std::string cpu_isa() { return cpu::isa_name(cpu::philox_blocks_isa()); }
 std::string build_info() { return std::string("torch ") + TORCHRNG_TORCH_VERSION_STRING; }
 
 }  // namespace torchrng
@@ -41,9 +43,12 @@ TORCH_LIBRARY(torchrng, m) {
   m.def(
       "sample_rows(Tensor(a!) out, int sampler, float[] hyper, int[] image_size, Tensor? sizes, Tensor? indices, "
       "int[] stream, Generator? generator=None, Tensor? boxes=None, Tensor? box_counts=None) -> ()");
+  // ElasticTransform's displacement fields, (n, H, W, 2) float32.
+  m.def("elastic_field(Tensor(a!) out, float[] hyper, Tensor? indices, int[] stream, Generator? generator=None) -> ()");
   // Reserve `increment` Philox offsets of a CUDA generator on the host: returns [seed, offset].
   m.def("_philox_reserve(Generator? generator, int increment) -> int[]");
   m.def("_cuda_version() -> int", &torchrng::cuda_version);
   m.def("_stream_version() -> int", &torchrng::stream_version);
   m.def("_build_info() -> str", &torchrng::build_info);
+  m.def("_cpu_isa() -> str", &torchrng::cpu_isa);
 }

@@ -210,6 +210,7 @@ ALL = [
     (S.shortest_size, {"image_size": (50, 70), "min_size": [32, 48]}),
     (S.resize, {"min_size": 5, "max_size": 50}),
     (S.iou_crop, {"image_size": (50, 70), "boxes": [torch.tensor([[5.0, 5.0, 40.0, 30.0]])] * 300}),
+    (S.elastic, {"image_size": (6, 5)}),
 ]
 
 
@@ -322,3 +323,50 @@ def test_opcheck_and_compile():
 
     compiled = torch.compile(f, fullgraph=True)
     assert torch.equal(compiled(16), f(16))
+
+
+# --- ElasticTransform ----------------------------------------------------------------------------
+
+
+def test_elastic_blur_and_scale_follow_torchvision():
+    """With sigma <= 0 the field is the raw noise times alpha / size; with sigma > 0 it is
+    torchvision's own gaussian_blur of that same noise (float tolerance), then the same scale."""
+    from torchvision.transforms.v2 import functional as F
+
+    H, W, alpha, sigma = 48, 56, (30.0, 40.0), (3.0, 2.0)
+    raw = S.elastic(K, n=3, image_size=(H, W), alpha=1.0, sigma=0.0)["displacement"]
+    noise_x, noise_y = raw[..., 0] * W, raw[..., 1] * H
+    assert noise_x.min() >= -1 and noise_x.max() < 1
+    ours = S.elastic(K, n=3, image_size=(H, W), alpha=alpha, sigma=sigma)["displacement"]
+    for c, noise, size in ((0, noise_x, W), (1, noise_y, H)):
+        k = int(8 * sigma[c] + 1)
+        k += 1 - k % 2
+        blurred = F.gaussian_blur(noise[:, None], [k, k], list(sigma))[:, 0]
+        torch.testing.assert_close(ours[..., c], blurred * alpha[c] / size, rtol=1e-4, atol=1e-6)
+
+
+def test_elastic_matches_torchvision_distribution():
+    size, n = (24, 32), 1500
+    torch.manual_seed(0)
+    tv = T.ElasticTransform(alpha=20.0, sigma=2.0)
+    img = [tv_tensors.Image(torch.empty(1, *size))]
+    theirs = torch.cat([tv.make_params(img)["displacement"] for _ in range(n)])
+    ours = S.elastic(K, n=n, image_size=size, alpha=20.0, sigma=2.0)["displacement"]
+    for y, x in ((0, 0), (12, 16), (23, 31)):
+        for c in (0, 1):
+            same_distribution(ours[:, y, x, c], theirs[:, y, x, c], what=f"elastic ({y},{x},{c})")
+
+
+def test_elastic_properties_and_errors():
+    whole = S.elastic(K, n=5, image_size=(9, 7))["displacement"]
+    assert torch.equal(whole[3:4], S.elastic(K, indices=[3], image_size=(9, 7))["displacement"])
+    tiny = S.elastic(K, n=2, image_size=(1, 1), sigma=5.0)["displacement"]  # kernel far wider than the image
+    assert torch.isfinite(tiny).all()
+    with pytest.raises(ValueError, match="sigma"):
+        S.elastic(K, n=1, image_size=(9, 9), sigma=(5.0, 0.0))
+    with pytest.raises(ValueError, match="alpha"):
+        S.elastic(K, n=1, image_size=(9, 9), alpha=(1, 2, 3))
+    with pytest.raises(RuntimeError, match="taps"):
+        S.elastic(K, n=1, image_size=(9, 9), sigma=100.0)
+    with pytest.raises(ValueError, match="one \\(height, width\\)"):
+        S.elastic(K, n=2, image_size=torch.tensor([[4, 4], [5, 5]]))

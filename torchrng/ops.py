@@ -89,3 +89,10 @@ def _sample_rows_fake(out, sampler, hyper, image_size, sizes, indices, stream, g
                       box_counts=None):
     _check_stream(stream)
     torch._check(out.dtype == torch.float64 and out.dim() == 2, lambda: "sample_rows: out must be (n, K) float64")
+
+
+@torch.library.register_fake("torchrng::elastic_field")
+def _elastic_fake(out, hyper, indices, stream, generator=None):
+    _check_stream(stream)
+    torch._check(out.dtype == torch.float32 and out.dim() == 4 and out.shape[3] == 2,
+                 lambda: "elastic_field: out must be (n, H, W, 2) float32")

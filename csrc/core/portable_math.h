@@ -63,7 +63,7 @@
 // The rarely taken Payne-Hanek path is kept out of line on the device to spare register pressure
 // and code size at every sin/cos call site.
 #if defined(__CUDACC__) || defined(__HIPCC__)
-#define TORCHRNG_PM_COLD __host__ __device__ __noinline__
+#define TORCHRNG_PM_COLD inline __host__ __device__ __noinline__
 #else
 #define TORCHRNG_PM_COLD inline
 #endif

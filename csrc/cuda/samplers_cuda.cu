@@ -41,3 +41,72 @@ void sample_rows_cuda(const at::Tensor& out, int64_t sampler, c10::ArrayRef<doub
 TORCH_LIBRARY_IMPL(torchrng, CUDA, m) { m.impl("sample_rows", &sample_rows_cuda); }
 
 }  // namespace torchrng
+
+// ---- elastic displacement field ------------------------------------------------------------------
+
+#include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
+
+#include "../ops/elastic_entry.h"
+
+namespace torchrng {
+namespace {
+
+__global__ void elastic_noise_kernel(ops::ElasticArgs a, cuda::DeviceStream ds) {
+  const core::Stream s = cuda::resolve(ds);
+  const int64_t per_sample = 2 * a.height * a.width, total = a.n * per_sample;
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < total; k += stride) {
+    const int64_t i = k / per_sample;
+    const uint64_t index = a.indices ? static_cast<uint64_t>(a.indices[i]) : static_cast<uint64_t>(i);
+    a.noise[k] = samplers::elastic_noise(samplers::elastic_sample_key(s, index), static_cast<uint64_t>(k % per_sample));
+  }
+}
+
+__global__ void elastic_horizontal_kernel(ops::ElasticArgs a, samplers::ElasticPlan plan) {
+  const int64_t total = a.n * 2 * a.height * a.width;
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < total; k += stride) {
+    ops::elastic_horizontal(a, plan, k);
+  }
+}
+
+__global__ void elastic_vertical_kernel(ops::ElasticArgs a, samplers::ElasticPlan plan) {
+  const int64_t total = a.n * 2 * a.height * a.width;
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < total; k += stride) {
+    ops::elastic_vertical(a, plan, k);
+  }
+}
+
+struct CudaElastic {
+  static void elastic(const at::Tensor& out, const samplers::ElasticPlan& plan, ops::ElasticArgs a, core::Stream s,
+                      const std::optional<at::Generator>& gen) {
+    c10::cuda::CUDAGuard guard(out.device());
+    const cuda::DeviceStream ds = cuda::make_device_stream(out, s, gen, 1);
+    if (a.n == 0) return;
+    at::Tensor noise = at::empty({a.n, 2, a.height, a.width}, out.options());
+    at::Tensor blurred = at::empty_like(noise);
+    a.noise = noise.data_ptr<float>();
+    a.blurred = blurred.data_ptr<float>();
+    const int64_t total = noise.numel();
+    const auto stream = c10::cuda::getCurrentCUDAStream();
+    elastic_noise_kernel<<<cuda::grid_for(total), cuda::kThreads, 0, stream>>>(a, ds);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    elastic_horizontal_kernel<<<cuda::grid_for(total), cuda::kThreads, 0, stream>>>(a, plan);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    elastic_vertical_kernel<<<cuda::grid_for(total), cuda::kThreads, 0, stream>>>(a, plan);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+  }
+};
+
+void elastic_cuda(const at::Tensor& out, c10::ArrayRef<double> hyper, const std::optional<at::Tensor>& indices,
+                  c10::IntArrayRef stream, const std::optional<at::Generator>& gen) {
+  ops::elastic_field<CudaElastic>(out, hyper, indices, stream, gen);
+}
+
+}  // namespace
+
+TORCH_LIBRARY_IMPL(torchrng, CUDA, m) { m.impl("elastic_field", &elastic_cuda); }
+
+}  // namespace torchrng

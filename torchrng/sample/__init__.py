@@ -7,6 +7,7 @@ returns torchvision's make_params dict with one row per sample, computed nativel
 from ._geometry import (  # noqa: F401
     affine,
     crop,
+    elastic,
     horizontal_flip,
     iou_crop,
     perspective,
@@ -20,6 +21,6 @@ from ._geometry import (  # noqa: F401
 )
 
 __all__ = [
-    "affine", "crop", "horizontal_flip", "iou_crop", "perspective", "resize", "resized_crop", "rotation",
+    "affine", "crop", "elastic", "horizontal_flip", "iou_crop", "perspective", "resize", "resized_crop", "rotation",
     "scale_jitter", "shortest_size", "vertical_flip", "zoom_out",
 ]

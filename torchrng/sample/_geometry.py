@@ -18,7 +18,7 @@ from ._driver import as_bool, as_int, draw_rows, resolve_batch
 
 __all__ = [
     "horizontal_flip", "vertical_flip", "resized_crop", "crop", "rotation", "affine", "perspective",
-    "zoom_out", "iou_crop", "scale_jitter", "shortest_size", "resize",
+    "zoom_out", "iou_crop", "scale_jitter", "shortest_size", "resize", "elastic",
 ]
 
 FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER, SHORTEST_SIZE, RESIZE, IOU_CROP = range(11)
@@ -365,3 +365,30 @@ def iou_crop(generator, *, n=None, indices=None, image_size, device=None, boxes,
     ints = as_int(rows[:, :5])
     return {"apply": ints[:, 0] != 0, "top": ints[:, 1], "left": ints[:, 2], "height": ints[:, 3],
             "width": ints[:, 4], "is_within_crop_area": as_bool(rows[:, 5:])}
+
+
+def elastic_hyper(alpha=50.0, sigma=5.0) -> list[float]:
+    from torchvision.transforms.v2._utils import _setup_number_or_seq
+
+    a = [v.finite_arg(x, "alpha") for x in _setup_number_or_seq(alpha, "alpha")]
+    s = [v.finite_arg(x, "sigma") for x in _setup_number_or_seq(sigma, "sigma")]
+    if (s[0] > 0) != (s[1] > 0):
+        raise ValueError(f"sigma values must both be > 0 (blur) or both be <= 0 (no blur), got {s}")
+    return [*a, *s]
+
+
+def elastic(generator, *, n=None, indices=None, image_size, device=None, alpha=50.0, sigma=5.0):
+    """ElasticTransform: {'displacement': float32 (n, H, W, 2)}, generated on `device`: uniform
+    noise in [-1, 1) per sample, Gaussian-blurred (kernel size int(8 sigma + 1) made odd,
+    reflect padding) and scaled by alpha / W and alpha / H. One image size for the batch."""
+    hyper = elastic_hyper(alpha, sigma)
+    n, idx, hw, sizes, device = _batch(n, indices, image_size, device)
+    if sizes is not None:
+        raise ValueError("elastic: image_size must be one (height, width) for the batch (sample groups of "
+                         "equal size with `indices` for variable sizes)")
+    from .._streams import resolve
+
+    out = torch.empty((n, hw[0], hw[1], 2), dtype=torch.float32, device=device)
+    stream, gen = resolve(generator, device, n, 1, advance=idx is None)
+    torch.ops.torchrng.elastic_field(out, hyper, idx, stream, gen)
+    return {"displacement": out}

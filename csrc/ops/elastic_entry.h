@@ -1,0 +1,81 @@
+// Host entry of the elastic displacement field: checks, the blur plan, then the backend's
+//   Backend::elastic(out, noise, plan, args, stream, generator)
+// which fills the uniform noise, blurs it horizontally into `noise` order, then vertically into
+// `out` (n, H, W, 2) float32, using the shared per-element functions below.
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <optional>
+
+#include "../samplers/elastic.h"
+#include "checks.h"
+
+namespace torchrng {
+namespace ops {
+
+struct ElasticArgs {
+  float* out;      // (n, H, W, 2)
+  float* noise;    // (n, 2, H, W) scratch
+  float* blurred;  // (n, 2, H, W) scratch
+  int64_t n, height, width;
+  const int64_t* indices;  // or null for 0..n-1
+};
+
+// Horizontal pass for element (i, c, y, x) of the scratch layout.
+TORCHRNG_HD void elastic_horizontal(const ElasticArgs& a, const samplers::ElasticPlan& plan, int64_t e) {
+  const int64_t x = e % a.width, line = e / a.width;  // line = (i * 2 + c) * H + y
+  const int64_t c = (line / a.height) % 2;
+  const float* row = a.noise + line * a.width;
+  a.blurred[e] = static_cast<float>(samplers::blur_line(row, 1, a.width, x, plan.horizontal[c]));
+}
+
+// Vertical pass and scale for element (i, c, y, x), written to out[i, y, x, c].
+TORCHRNG_HD void elastic_vertical(const ElasticArgs& a, const samplers::ElasticPlan& plan, int64_t e) {
+  const int64_t hw = a.height * a.width;
+  const int64_t plane = e / hw, p = e % hw;  // plane = i * 2 + c
+  const int64_t c = plane % 2, i = plane / 2, y = p / a.width, x = p % a.width;
+  const float* column = a.blurred + plane * hw + x;
+  const double v = samplers::blur_line(column, a.width, a.height, y, plan.vertical[c]);
+  a.out[((i * a.height + y) * a.width + x) * 2 + c] = static_cast<float>(v * plan.scale[c]);
+}
+
+template <class Backend>
+void elastic_field(const at::Tensor& out, c10::ArrayRef<double> hyper, const std::optional<at::Tensor>& indices,
+                   c10::IntArrayRef stream, const std::optional<at::Generator>& gen) {
+  constexpr const char* op = "torchrng.sample.elastic";
+  TORCH_CHECK(out.scalar_type() == at::kFloat && out.dim() == 4 && out.size(3) == 2 && out.is_contiguous(), op,
+              ": out must be a contiguous (n, H, W, 2) float32 tensor");
+  TORCH_CHECK(hyper.size() == 4, op, ": expected [alpha_x, alpha_y, sigma_x, sigma_y]");
+  for (double h : hyper) check_finite(h, op, "alpha and sigma");
+  const int64_t n = out.size(0), H = out.size(1), W = out.size(2);
+  TORCH_CHECK(H >= 1 && W >= 1, op, ": image size must be at least 1x1");
+  samplers::ElasticPlan plan;
+  for (int c = 0; c < 2; ++c) {
+    const double sigma_c = hyper[2 + c];
+    int64_t ks = static_cast<int64_t>(8 * sigma_c + 1);
+    if (ks % 2 == 0) ks += 1;
+    TORCH_CHECK(sigma_c <= 0 || ks <= samplers::kMaxElasticTaps, op, ": sigma ", sigma_c,
+                " needs a kernel of ", ks, " taps, above the supported ", samplers::kMaxElasticTaps);
+    TORCH_CHECK(sigma_c <= 0 || (hyper[2] > 0 && hyper[3] > 0), op,
+                ": sigma values must both be > 0 or both be <= 0 (torchvision's blur rejects the mix), got ",
+                hyper[2], " and ", hyper[3]);
+    samplers::make_taps(sigma_c > 0 ? hyper[2] : 0.0, ks, &plan.horizontal[c]);
+    samplers::make_taps(sigma_c > 0 ? hyper[3] : 0.0, ks, &plan.vertical[c]);
+  }
+  plan.scale[0] = hyper[0] / static_cast<double>(W);
+  plan.scale[1] = hyper[1] / static_cast<double>(H);
+  ElasticArgs args{out.data_ptr<float>(), nullptr, nullptr, n, H, W, nullptr};
+  if (indices.has_value()) {
+    TORCH_CHECK(indices->scalar_type() == at::kLong && indices->dim() == 1 && indices->size(0) == n &&
+                    indices->is_contiguous() && indices->device() == out.device(),
+                op, ": indices must be a contiguous (n,) int64 tensor on ", out.device());
+    args.indices = indices->data_ptr<int64_t>();
+  }
+  const core::Stream s = parse_stream(stream, op);
+  Backend::elastic(out, plan, args, s, gen);
+}
+
+}  // namespace ops
+}  // namespace torchrng
