@@ -314,6 +314,7 @@ def test_bad_arguments_raise(call, exc, match):
 
 def test_opcheck_and_compile():
     out = torch.empty(5, 4, dtype=torch.float64)
+    out = torch.empty(5, 4, dtype=torch.int64)
     torch.library.opcheck(torch.ops.torchrng.sample_rows, (out, 1, [0.08, 1.0, -0.28, 0.28, 0.75, 1.33], [50, 60],
                                                           None, None, [1, 2, 0, 0]))
 

@@ -11,6 +11,8 @@ from ._build import has_cuda
 
 
 def shape_arg(shape, name: str = "shape") -> tuple[int, ...]:
+    if type(shape) is tuple and all(type(d) is int and 0 <= d < 1 << 62 for d in shape) and len(shape) <= 2:
+        return shape  # the common case, without the generic checks below
     if isinstance(shape, torch.Size):
         return tuple(shape)
     if isinstance(shape, bool):
@@ -73,10 +75,20 @@ def probability_arg(value, name: str = "p") -> float:
     return value
 
 
+_CPU = torch.device("cpu")
+
+
 def device_arg(device) -> torch.device:
     if device is None:
-        # torch.get_default_device() is not traceable by dynamo; an empty factory tensor is.
-        device = torch.empty(0).device if torch.compiler.is_compiling() else torch.get_default_device()
+        if torch.compiler.is_compiling():
+            # torch.get_default_device() is not traceable by dynamo; an empty factory tensor is.
+            device = torch.empty(0).device
+        elif torch._C._len_torch_function_stack() == 0 and torch._C._get_default_device() == "cpu":
+            return _CPU  # no device context is active: the fast common case
+        else:
+            device = torch.get_default_device()
+    elif device is _CPU or device == "cpu":
+        return _CPU
     try:
         device = torch.device(device)
     except (RuntimeError, TypeError) as e:

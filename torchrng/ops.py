@@ -88,7 +88,7 @@ def _dirichlet_fake(out, alpha, stream, generator=None):
 def _sample_rows_fake(out, sampler, hyper, image_size, sizes, indices, stream, generator=None, boxes=None,
                       box_counts=None):
     _check_stream(stream)
-    torch._check(out.dtype == torch.float64 and out.dim() == 2, lambda: "sample_rows: out must be (n, K) float64")
+    torch._check(out.dim() == 2, lambda: "sample_rows: out must be (n, K)")
 
 
 @torch.library.register_fake("torchrng::elastic_field")

@@ -298,7 +298,11 @@ TORCHRNG_HD double exp_kernel(double hi, double lo, int k) {
   const double rr = r * r;
   const double c = r - rr * (kExpP1 + rr * (kExpP2 + rr * (kExpP3 + rr * (kExpP4 + rr * kExpP5))));
   const double y = 1.0 + ((((r * c) / (2.0 - c)) - lo) + hi);
-  return k == 0 ? y : ldexp_impl(y, k);
+  if (k == 0) return y;
+  // y * 2^k with 2^k a normal double is exactly ldexp: one rounding at most (into the subnormal
+  // range, or to inf), as ldexp_impl would round.
+  if (k >= -1022 && k <= 1023) return y * double_of(static_cast<uint64_t>(k + 1023) << 52);
+  return ldexp_impl(y, k);
 }
 
 // e^(ph + pl) for a double-double argument with -746 <= ph <= 710 and |pl| <= ulp(ph).
@@ -563,15 +567,17 @@ TORCHRNG_HD double pm_fabs(double x) {
   return pm_detail::double_of(pm_detail::bits_of(x) & pm_detail::kAbsMask);
 }
 
-// Round toward zero. Integer operations only.
+// Round toward zero. For |x| < 2^52, adding and subtracting 2^52 rounds to nearest (IEEE
+// default rounding, on the host and the device) with plain floating-point operations, which is
+// much faster than moving the bits to integer registers; a rounded-up result is stepped back.
 TORCHRNG_HD double pm_trunc(double x) {
   using namespace pm_detail;
-  const uint64_t u = bits_of(x);
-  if ((u & kAbsMask) > kInfBits) return nan_value();
-  const int e = static_cast<int>((u >> 52) & 0x7ff) - 1023;
-  if (e >= 52) return x;  // integer, or inf
-  if (e < 0) return double_of(u & kSignMask);
-  return double_of(u & ~(kMantMask >> e));
+  if (!(x == x)) return nan_value();
+  const double ax = x < 0 ? -x : x;
+  if (!(ax < 0x1p52)) return x;  // integer, or inf
+  double t = (ax + 0x1p52) - 0x1p52;
+  if (t > ax) t = t - 1.0;
+  return x < 0 || (x == 0 && (bits_of(x) >> 63)) ? -t : t;
 }
 
 // Round toward -inf. Integer operations only.
@@ -610,26 +616,15 @@ TORCHRNG_HD double pm_ceil(double x) {
 }
 
 // Round to nearest, ties to even (like rint/nearbyint in the default mode, and Python's round()).
-// Integer operations only; the sign of zero is kept (rint(-0.3) = -0).
+// For |x| < 2^52 the addition of 2^52 itself rounds to nearest even; the sign of zero is kept
+// (rint(-0.3) = -0).
 TORCHRNG_HD double pm_rint(double x) {
   using namespace pm_detail;
-  const uint64_t u = bits_of(x);
-  if ((u & kAbsMask) > kInfBits) return nan_value();
-  const int e = static_cast<int>((u >> 52) & 0x7ff) - 1023;
-  if (e >= 52) return x;
-  const uint64_t sign = u & kSignMask;
-  if (e < -1) return double_of(sign);                               // |x| < 0.5
-  if (e == -1) return (u & kAbsMask) == 0x3fe0000000000000ull       // |x| in [0.5, 1)
-                          ? double_of(sign)                         // 0.5 -> 0 (even)
-                          : double_of(sign | kOneBits);             // -> 1
-  const int s = 52 - e;  // number of fraction bits, 1..52
-  const uint64_t one = 1ull << s;
-  const uint64_t half = one >> 1;
-  const uint64_t frac = u & (one - 1);
-  uint64_t r = u & ~(one - 1);
-  // Bit s is the integer part's lowest bit (for e == 0, the exponent's lowest bit: 1023 is odd).
-  if (frac > half || (frac == half && (r & one))) r += one;
-  return double_of(r);
+  if (!(x == x)) return nan_value();
+  const double ax = x < 0 ? -x : x;
+  if (!(ax < 0x1p52)) return x;  // integer, or inf
+  const double r = (ax + 0x1p52) - 0x1p52;
+  return x < 0 || (x == 0 && (bits_of(x) >> 63)) ? -r : r;
 }
 
 // x * 2^n, correctly rounded (also when the result is subnormal).

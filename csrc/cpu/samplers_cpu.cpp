@@ -15,12 +15,16 @@ namespace {
 constexpr int64_t kTile = 64;             // samples per tile
 constexpr int64_t kMaxTileBlocks = 16;    // larger budgets are computed lazily
 
-// Block b of sample j of a tile, from blocks made in advance: layout [block][sample][4 words].
+// Block b of sample j of a tile: the first `eager` blocks were made in advance (layout
+// [block][sample][4 words]); later ones, which few samples read, are made on demand.
 struct TileBlocks {
   const uint32_t* words;
   int64_t tile;
   int64_t j;
+  int64_t eager;
+  core::SampleBlocks lazy;
   core::u32x4 operator()(uint64_t b) const {
+    if (static_cast<int64_t>(b) >= eager) return lazy(b);
     const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * tile + j);
     return core::u32x4{{p[0], p[1], p[2], p[3]}};
   }
@@ -43,11 +47,15 @@ struct CpuRows {
       uint32_t words[4 * kTile * kMaxTileBlocks];
       for (int64_t i0 = begin; i0 < end; i0 += kTile) {
         const int64_t count = std::min(kTile, end - i0);
-        for (int64_t b = 0; b < blocks_per_sample; ++b) {
+        constexpr int64_t eager = samplers::eager_blocks_of<S>();
+        for (int64_t b = 0; b < eager; ++b) {
           cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
                              count, words + 4 * b * count);
         }
-        for (int64_t j = 0; j < count; ++j) ops::run_sample(sampler, TileBlocks{words, count, j}, args, i0 + j);
+        for (int64_t j = 0; j < count; ++j) {
+          const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
+          ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j);
+        }
       }
     });
   }

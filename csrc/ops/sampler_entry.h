@@ -19,7 +19,7 @@ namespace ops {
 
 // Everything a kernel needs about the batch, as raw pointers (device pointers on CUDA).
 struct RowsArgs {
-  double* out;
+  void* out;  // (n, columns) of the sampler's Value type
   int64_t n, columns;
   int64_t height, width;   // used when sizes is null
   const int64_t* sizes;    // (n, 2) per-sample (height, width), or null
@@ -38,7 +38,8 @@ TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a,
   const int64_t h = a.sizes ? a.sizes[2 * i] : a.height;
   const int64_t w = a.sizes ? a.sizes[2 * i + 1] : a.width;
   TORCHRNG_DEVICE_ASSERT(h >= 1 && w >= 1);
-  double* row = a.out + i * a.columns;
+  using Value = typename S::Value;
+  Value* row = static_cast<Value*>(a.out) + i * a.columns;
   if constexpr (samplers::UsesBoxes<S>::value) {
     s(blocks, h, w, row, samplers::SampleBoxes{a.boxes + i * a.max_boxes * 4, a.box_counts[i]});
   } else {
@@ -52,10 +53,9 @@ void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> h
                  c10::IntArrayRef stream, const std::optional<at::Generator>& gen,
                  const std::optional<at::Tensor>& boxes, const std::optional<at::Tensor>& box_counts) {
   constexpr const char* op = "torchrng.sample";
-  TORCH_CHECK(out.scalar_type() == at::kDouble && out.dim() == 2 && out.is_contiguous(), op,
-              ": out must be a contiguous (n, columns) float64 tensor");
+  TORCH_CHECK(out.dim() == 2 && out.is_contiguous(), op, ": out must be a contiguous (n, columns) tensor");
   const int64_t n = out.size(0);
-  RowsArgs args{out.data_ptr<double>(), n, out.size(1), 0, 0, nullptr, nullptr, nullptr, nullptr, 0};
+  RowsArgs args{out.data_ptr(), n, out.size(1), 0, 0, nullptr, nullptr, nullptr, nullptr, 0};
   if (sizes.has_value()) {
     const at::Tensor& t = *sizes;
     TORCH_CHECK(t.scalar_type() == at::kLong && t.dim() == 2 && t.size(0) == n && t.size(1) == 2 && t.is_contiguous(),
@@ -91,6 +91,11 @@ void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> h
   const core::Stream s = parse_stream(stream, op);
   samplers::visit_sampler(sampler, hyper, [&](const auto& smp) {
     using S = std::decay_t<decltype(smp)>;
+    using Value = typename S::Value;
+    constexpr auto dtype = std::is_same_v<Value, bool>      ? at::kBool
+                           : std::is_same_v<Value, int64_t> ? at::kLong
+                                                            : at::kDouble;
+    TORCH_CHECK(out.scalar_type() == dtype, op, ": out must be ", dtype, " for this sampler, got ", out.scalar_type());
     const int64_t expected = samplers::columns_of(smp);
     TORCH_CHECK(args.columns == expected, op, ": out must have ", expected, " columns, got ", args.columns);
     if constexpr (samplers::UsesBoxes<S>::value) {

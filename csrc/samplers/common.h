@@ -1,13 +1,15 @@
 // Building blocks of the parameter samplers: how one Philox word becomes a torchvision-style draw.
 //
-// A sampler is a small struct with its hyperparameters, kBlocks (the fixed number of Philox blocks
-// it may read per sample), kColumns (the float64 values it writes per sample) and
+// A sampler is a small struct with its hyperparameters, `Value` (the element type of its output
+// rows: bool, int64_t or double), kBlocks (the fixed number of Philox blocks it may read per
+// sample), optionally kEagerBlocks (how many of them the CPU makes in advance; the rest are made
+// on demand), kColumns (values per sample) and
 //   template <class Blocks> TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height,
-//                                                       int64_t width, double* row) const;
+//                                                       int64_t width, Value* row) const;
 // `blocks(b)` returns block b of the sample's stream (b < kBlocks). A sampler may skip blocks it
 // does not need (a crop accepted on its first attempt), but block b always feeds the same draw, so
-// the outcome never shifts a later draw or another sample. Integer parameters are written as exact
-// float64 values; torchrng.sample turns the columns into torchvision's make_params dict.
+// the outcome never shifts a later draw or another sample. torchrng.sample turns the columns into
+// torchvision's make_params dict.
 #pragma once
 
 #include "../core/distributions.h"

@@ -21,6 +21,7 @@ struct SampleBoxes {
 };
 
 struct IoUCrop {
+  using Value = int64_t;
   static constexpr int kBlocks = -1;  // rounds * (1 + trials), see blocks_per_sample()
   double min_scale, max_scale, min_aspect, max_aspect;
   int64_t trials, rounds, max_boxes;
@@ -31,10 +32,10 @@ struct IoUCrop {
   TORCHRNG_HD int64_t columns() const { return 5 + max_boxes; }
 
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row,
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row,
                               const SampleBoxes& boxes) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
-    for (int64_t j = 0; j < columns(); ++j) row[j] = 0.0;
+    for (int64_t j = 0; j < columns(); ++j) row[j] = 0;
     for (int64_t round = 0; round < rounds; ++round) {
       const int64_t base = round * (1 + trials);
       const double min_iou = options[randint_in(blocks(base), 0, option_count)];
@@ -66,15 +67,15 @@ struct IoUCrop {
           if (iou > best_iou) best_iou = iou;
         }
         if (!any_within || best_iou < min_iou) continue;
-        row[0] = 1.0;
-        row[1] = top;
-        row[2] = left;
-        row[3] = new_h;
-        row[4] = new_w;
+        row[0] = 1;
+        row[1] = static_cast<int64_t>(top);
+        row[2] = static_cast<int64_t>(left);
+        row[3] = static_cast<int64_t>(new_h);
+        row[4] = static_cast<int64_t>(new_w);
         for (int64_t m = 0; m < boxes.count; ++m) {
           const double* bx = boxes.xyxy + 4 * m;
           const double cx = 0.5 * (bx[0] + bx[2]), cy = 0.5 * (bx[1] + bx[3]);
-          row[5 + m] = (left < cx && cx < right && top < cy && cy < bottom) ? 1.0 : 0.0;
+          row[5 + m] = (left < cx && cx < right && top < cy && cy < bottom) ? 1 : 0;
         }
         return;
       }

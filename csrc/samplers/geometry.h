@@ -10,37 +10,43 @@ namespace samplers {
 
 // RandomHorizontalFlip / RandomVerticalFlip: the p gate. Columns: apply.
 struct Flip {
+  using Value = bool;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 1;
   double p;
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
-    row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1.0 : 0.0;
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, bool* row) const {
+    row[0] = core::bernoulli_from32(blocks(0).v[0], p);
   }
 };
 
-// RandomResizedCrop: ten (scale, log-ratio) attempts in blocks 0-4 (two per block), the offsets
-// in blocks 5 and 6, torchvision's central-crop fallback. Columns: top, left, height, width.
+// RandomResizedCrop: ten (scale, log-ratio) attempts, two per block, torchvision's central-crop
+// fallback. Block 0 holds attempts 0 and 1, blocks 1 and 2 the offsets, blocks 3-6 attempts 2-9:
+// most samples accept within the first two attempts, so the CPU makes blocks 0-2 in advance
+// (kEagerBlocks) and the rest only when needed. Columns: top, left, height, width.
 struct ResizedCrop {
+  using Value = int64_t;
   static constexpr int kBlocks = 7;
+  static constexpr int kEagerBlocks = 3;
   static constexpr int kColumns = 4;
   double scale_lo, scale_hi, log_ratio_lo, log_ratio_hi, ratio_min, ratio_max;
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double area = H * W;
     for (int attempt = 0; attempt < 10; ++attempt) {
-      const u32x4 b = blocks(attempt / 2);
+      const u32x4 b = blocks(attempt < 2 ? 0 : 3 + (attempt - 2) / 2);
       const int k = (attempt % 2) * 2;
       const double target_area = area * uniform_in(b.v[k], scale_lo, scale_hi);
       const double aspect = core::pm_exp(uniform_in(b.v[k + 1], log_ratio_lo, log_ratio_hi));
       const double w = py_round(core::pm_sqrt(target_area * aspect));
       const double h = py_round(core::pm_sqrt(target_area / aspect));
       if (0 < w && w <= W && 0 < h && h <= H) {
-        row[0] = static_cast<double>(randint_in(blocks(5), 0, height - static_cast<int64_t>(h) + 1));
-        row[1] = static_cast<double>(randint_in(blocks(6), 0, width - static_cast<int64_t>(w) + 1));
-        row[2] = h;
-        row[3] = w;
+        const int64_t hi = static_cast<int64_t>(h), wi = static_cast<int64_t>(w);
+        row[0] = randint_in(blocks(1), 0, height - hi + 1);
+        row[1] = randint_in(blocks(2), 0, width - wi + 1);
+        row[2] = hi;
+        row[3] = wi;
         return;
       }
     }
@@ -51,10 +57,11 @@ struct ResizedCrop {
     } else if (in_ratio > ratio_max) {
       w = py_round(h * ratio_max);
     }
-    row[0] = static_cast<double>(floor_div(height - static_cast<int64_t>(h), 2));
-    row[1] = static_cast<double>(floor_div(width - static_cast<int64_t>(w), 2));
-    row[2] = h;
-    row[3] = w;
+    const int64_t hi = static_cast<int64_t>(h), wi = static_cast<int64_t>(w);
+    row[0] = floor_div(height - hi, 2);
+    row[1] = floor_div(width - wi, 2);
+    row[2] = hi;
+    row[3] = wi;
   }
 };
 
@@ -62,12 +69,13 @@ struct ResizedCrop {
 // 1). Columns: needs_crop, top, left, height, width, needs_pad, pad_left, pad_top, pad_right,
 // pad_bottom.
 struct Crop {
+  using Value = int64_t;
   static constexpr int kBlocks = 2;
   static constexpr int kColumns = 10;
   int64_t crop_h, crop_w, pad_left, pad_right, pad_top, pad_bottom;
   bool pad_if_needed;
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     int64_t pl = pad_left, pr = pad_right, pt = pad_top, pb = pad_bottom;
     int64_t ph = height + pt + pb, pw = width + pl + pr;
     if (pad_if_needed) {
@@ -86,21 +94,22 @@ struct Crop {
     }
     TORCHRNG_DEVICE_ASSERT(ph >= crop_h && pw >= crop_w);
     const bool vert = ph > crop_h, horz = pw > crop_w;
-    row[0] = (vert || horz) ? 1.0 : 0.0;
-    row[1] = vert ? static_cast<double>(randint_in(blocks(0), 0, ph - crop_h + 1)) : 0.0;
-    row[2] = horz ? static_cast<double>(randint_in(blocks(1), 0, pw - crop_w + 1)) : 0.0;
-    row[3] = static_cast<double>(crop_h);
-    row[4] = static_cast<double>(crop_w);
-    row[5] = (pl || pt || pr || pb) ? 1.0 : 0.0;
-    row[6] = static_cast<double>(pl);
-    row[7] = static_cast<double>(pt);
-    row[8] = static_cast<double>(pr);
-    row[9] = static_cast<double>(pb);
+    row[0] = (vert || horz) ? 1 : 0;
+    row[1] = vert ? randint_in(blocks(0), 0, ph - crop_h + 1) : 0;
+    row[2] = horz ? randint_in(blocks(1), 0, pw - crop_w + 1) : 0;
+    row[3] = crop_h;
+    row[4] = crop_w;
+    row[5] = (pl || pt || pr || pb) ? 1 : 0;
+    row[6] = pl;
+    row[7] = pt;
+    row[8] = pr;
+    row[9] = pb;
   }
 };
 
 // RandomRotation. Columns: angle.
 struct Rotation {
+  using Value = double;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 1;
   double lo, hi;
@@ -114,6 +123,7 @@ struct Rotation {
 // Block 0: angle, tx, ty, scale; block 1: shear_x, shear_y. Columns: angle, tx, ty, scale,
 // shear_x, shear_y.
 struct Affine {
+  using Value = double;
   static constexpr int kBlocks = 2;
   static constexpr int kColumns = 6;
   double deg_lo, deg_hi;
@@ -159,56 +169,52 @@ TORCHRNG_HD bool degenerate_quad(const double* pts) {
   return false;
 }
 
-// Solves the 8x8 system of torchvision's _get_perspective_coeffs (Gaussian elimination with
-// partial pivoting in float64), rounded to float32 as torchvision rounds its result. When three
-// corners of either quadrilateral are collinear the system is singular: torchvision's least-squares
-// solver then returns values made of rounding noise, and this returns the identity transform.
+// torchvision's _get_perspective_coefficients solves an 8x8 least-squares system for the map
+// from the end quadrilateral back to the image rectangle. The same map in closed form: the
+// rectangle-to-quad homography (Heckbert's square-to-quad, scaled to the rectangle), inverted by
+// its adjugate and normalised so that its last entry is 1, then rounded to float32 as torchvision
+// rounds its result. When three corners of either quadrilateral are collinear no such map exists
+// (torchvision's solver then returns rounding noise): this returns the identity.
 TORCHRNG_HD void perspective_coefficients(const double* start, const double* end, double* coeffs) {
+  const double identity[8] = {1, 0, 0, 0, 1, 0, 0, 0};
   if (degenerate_quad(start) || degenerate_quad(end)) {
-    const double identity[8] = {1, 0, 0, 0, 1, 0, 0, 0};
     for (int j = 0; j < 8; ++j) coeffs[j] = identity[j];
     return;
   }
-  double a[8][9];
-  for (int i = 0; i < 4; ++i) {
-    const double x = end[2 * i], y = end[2 * i + 1], sx = start[2 * i], sy = start[2 * i + 1];
-    const double r0[9] = {x, y, 1, 0, 0, 0, -sx * x, -sx * y, sx};
-    const double r1[9] = {0, 0, 0, x, y, 1, -sy * x, -sy * y, sy};
-    for (int j = 0; j < 9; ++j) {
-      a[2 * i][j] = r0[j];
-      a[2 * i + 1][j] = r1[j];
-    }
+  const double x0 = end[0], y0 = end[1], x1 = end[2], y1 = end[3];
+  const double x2 = end[4], y2 = end[5], x3 = end[6], y3 = end[7];
+  const double dx1 = x1 - x2, dx2 = x3 - x2, dx3 = x0 - x1 + x2 - x3;
+  const double dy1 = y1 - y2, dy2 = y3 - y2, dy3 = y0 - y1 + y2 - y3;
+  double g = 0, h = 0;
+  if (dx3 != 0 || dy3 != 0) {
+    const double den = dx1 * dy2 - dx2 * dy1;
+    g = (dx3 * dy2 - dx2 * dy3) / den;
+    h = (dx1 * dy3 - dx3 * dy1) / den;
   }
-  for (int col = 0; col < 8; ++col) {
-    int pivot = col;
-    for (int r = col + 1; r < 8; ++r) {
-      const double v = a[r][col] < 0 ? -a[r][col] : a[r][col];
-      const double best = a[pivot][col] < 0 ? -a[pivot][col] : a[pivot][col];
-      if (v > best) pivot = r;
-    }
-    if (pivot != col) {
-      for (int j = 0; j < 9; ++j) {
-        const double t = a[col][j];
-        a[col][j] = a[pivot][j];
-        a[pivot][j] = t;
-      }
-    }
-    for (int r = col + 1; r < 8; ++r) {
-      const double f = a[r][col] / a[col][col];
-      for (int j = col; j < 9; ++j) a[r][j] = a[r][j] - f * a[col][j];
-    }
+  // unit square -> quad, then scaled so that the rectangle's far corner (sx, sy) maps to the unit one
+  const double sx = start[4], sy = start[5];
+  const double m[3][3] = {{(x1 - x0 + g * x1) / sx, (x3 - x0 + h * x3) / sy, x0},
+                          {(y1 - y0 + g * y1) / sx, (y3 - y0 + h * y3) / sy, y0},
+                          {g / sx, h / sy, 1.0}};
+  // adjugate = inverse up to a scale, which the normalisation removes
+  const double c22 = m[0][0] * m[1][1] - m[0][1] * m[1][0];
+  if (c22 == 0) {
+    for (int j = 0; j < 8; ++j) coeffs[j] = identity[j];
+    return;
   }
-  for (int r = 7; r >= 0; --r) {
-    double s = a[r][8];
-    for (int j = r + 1; j < 8; ++j) s = s - a[r][j] * coeffs[j];
-    coeffs[r] = s / a[r][r];
-  }
-  for (int j = 0; j < 8; ++j) coeffs[j] = static_cast<double>(static_cast<float>(coeffs[j]));
+  const double inv[8] = {
+      m[1][1] * m[2][2] - m[1][2] * m[2][1], m[0][2] * m[2][1] - m[0][1] * m[2][2],
+      m[0][1] * m[1][2] - m[0][2] * m[1][1], m[1][2] * m[2][0] - m[1][0] * m[2][2],
+      m[0][0] * m[2][2] - m[0][2] * m[2][0], m[0][2] * m[1][0] - m[0][0] * m[1][2],
+      m[1][0] * m[2][1] - m[1][1] * m[2][0], m[0][1] * m[2][0] - m[0][0] * m[2][1],
+  };
+  for (int j = 0; j < 8; ++j) coeffs[j] = static_cast<double>(static_cast<float>(inv[j] / c22));
 }
 
 // RandomPerspective: the p gate (block 0), then eight corner randints (blocks 1-8) in
 // torchvision's order. Columns: apply, 8 coefficients, 8 endpoint coordinates (tl, tr, br, bl).
 struct Perspective {
+  using Value = double;
   static constexpr int kBlocks = 9;
   static constexpr int kColumns = 17;
   double p, distortion_scale;
@@ -235,69 +241,73 @@ struct Perspective {
 // RandomZoomOut: block 0 holds the p gate, the side ratio and the two placement fractions.
 // Columns: apply, pad_left, pad_top, pad_right, pad_bottom.
 struct ZoomOut {
+  using Value = int64_t;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 5;
   double p, side_lo, side_hi;
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     const u32x4 b = blocks(0);
-    row[0] = core::bernoulli_from32(b.v[0], p) ? 1.0 : 0.0;
+    row[0] = core::bernoulli_from32(b.v[0], p) ? 1 : 0;
     const double r = side_lo + unit(b.v[1]) * (side_hi - side_lo);
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double canvas_w = py_int(W * r), canvas_h = py_int(H * r);
     const double left = py_int((canvas_w - W) * unit(b.v[2]));
     const double top = py_int((canvas_h - H) * unit(b.v[3]));
-    row[1] = left;
-    row[2] = top;
-    row[3] = canvas_w - (left + W);
-    row[4] = canvas_h - (top + H);
+    row[1] = static_cast<int64_t>(left);
+    row[2] = static_cast<int64_t>(top);
+    row[3] = static_cast<int64_t>(canvas_w - (left + W));
+    row[4] = static_cast<int64_t>(canvas_h - (top + H));
   }
 };
 
 // ScaleJitter (torchvision's formula, including its min(target[1] / H, target[0] / W)).
 // Columns: height, width.
 struct ScaleJitter {
+  using Value = int64_t;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 2;
   double target_h, target_w, scale_lo, scale_hi;
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double scale = scale_lo + unit(blocks(0).v[0]) * (scale_hi - scale_lo);
     const double r = min_d(target_w / H, target_h / W) * scale;
-    row[0] = py_int(H * r);
-    row[1] = py_int(W * r);
+    row[0] = static_cast<int64_t>(py_int(H * r));
+    row[1] = static_cast<int64_t>(py_int(W * r));
   }
 };
 
 // RandomShortestSize: one of the configured shortest-side sizes, capped by max_size.
 // Columns: height, width.
 struct ShortestSize {
+  using Value = int64_t;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 2;
   int count;
   double sizes[kMaxListValues];
   double max_size;  // < 0 when not set
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double min_size = sizes[randint_in(blocks(0), 0, count)];
     double r = min_size / min_d(H, W);
     if (max_size >= 0) r = min_d(r, max_size / max_d(H, W));
-    row[0] = py_int(H * r);
-    row[1] = py_int(W * r);
+    row[0] = static_cast<int64_t>(py_int(H * r));
+    row[1] = static_cast<int64_t>(py_int(W * r));
   }
 };
 
 // RandomResize: a size in [min_size, max_size) (max_size exclusive, as torchvision's randint).
 // Columns: size.
 struct Resize {
+  using Value = int64_t;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 1;
   int64_t min_size, max_size;
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
-    row[0] = static_cast<double>(randint_in(blocks(0), min_size, max_size));
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, int64_t* row) const {
+    row[0] = randint_in(blocks(0), min_size, max_size);
   }
 };
 

@@ -43,6 +43,16 @@ TORCHRNG_HD int64_t blocks_of(const S& s) {
   }
 }
 
+// How many leading blocks the CPU makes in advance for a tile of samples.
+template <class S>
+constexpr int64_t eager_blocks_of() {
+  if constexpr (requires { S::kEagerBlocks; }) {
+    return S::kEagerBlocks;
+  } else {
+    return S::kBlocks;
+  }
+}
+
 template <class S>
 int64_t columns_of(const S& s) {
   if constexpr (UsesBoxes<S>::value) {

@@ -37,6 +37,11 @@ def _indices_arg(indices, device: torch.device | None) -> torch.Tensor:
 
 def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
     """Returns (n, indices_tensor_or_None, (H, W) or None, sizes_tensor_or_None, device)."""
+    if indices is None and type(n) is int and n >= 0 and device is None and (
+        type(image_size) is tuple and len(image_size) == 2 and type(image_size[0]) is int
+        and type(image_size[1]) is int and image_size[0] >= 1 and image_size[1] >= 1
+    ):
+        return n, None, image_size, None, v.device_arg(None)  # the common case, checked cheaply
     if device is None:
         for t in (indices, image_size):
             if isinstance(t, torch.Tensor):
@@ -78,10 +83,10 @@ def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
     return n, idx, hw, sizes, device
 
 
-def draw_rows(sampler_id: int, columns: int, hyper: list[float], blocks_per_sample: int, generator: GeneratorLike,
-              n, idx, hw, sizes, device, boxes=None, box_counts=None) -> torch.Tensor:
-    """(n, columns) float64 rows from the native sampler."""
-    out = torch.empty((n, columns), dtype=torch.float64, device=device)
+def draw_rows(sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float], blocks_per_sample: int,
+              generator: GeneratorLike, n, idx, hw, sizes, device, boxes=None, box_counts=None) -> torch.Tensor:
+    """(n, columns) rows of the sampler's value type (bool, int64 or float64) from the native op."""
+    out = torch.empty((n, columns), dtype=dtype, device=device)
     stream, gen = resolve(generator, device, n, blocks_per_sample, advance=idx is None)
     _op(out, sampler_id, hyper, list(hw) if hw is not None else [], sizes, idx, stream, gen, boxes, box_counts)
     return out

@@ -7,6 +7,7 @@ depend only on (key, i, hyperparameters, image size i).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -24,6 +25,23 @@ __all__ = [
 FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER, SHORTEST_SIZE, RESIZE, IOU_CROP = range(11)
 
 # --- validation, mirroring torchvision's constructors -------------------------------------------
+
+
+def cached(fn):
+    """Memoises a hyperparameter check for hashable arguments (the usual case: numbers and tuples),
+    so repeated calls with the same configuration skip the Python validation."""
+    memo = functools.lru_cache(maxsize=256)(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return list(memo(*args, **kwargs))
+        except TypeError as e:
+            if "unhashable" not in str(e):
+                raise
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def check_p(p) -> float:
@@ -83,8 +101,8 @@ def _batch(n, indices, image_size, device, needs_size=True):
 
 def _flip(generator, n, indices, image_size, device, p):
     batch = _batch(n, indices, image_size, device, needs_size=False)
-    rows = draw_rows(FLIP, 1, [check_p(p)], 1, generator, *batch)
-    return {"apply": as_bool(rows[:, 0])}
+    rows = draw_rows(FLIP, 1, torch.bool, [check_p(p)], 1, generator, *batch)
+    return {"apply": rows[:, 0]}
 
 
 def horizontal_flip(generator, *, n=None, indices=None, image_size=None, device=None, p: float = 0.5):
@@ -97,6 +115,7 @@ def vertical_flip(generator, *, n=None, indices=None, image_size=None, device=No
     return _flip(generator, n, indices, image_size, device, p)
 
 
+@cached
 def resized_crop_hyper(scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0)) -> list[float]:
     s0, s1 = range_arg(scale, "Scale")
     r0, r1 = range_arg(ratio, "Ratio", positive=True)
@@ -110,10 +129,12 @@ def resized_crop(generator, *, n=None, indices=None, image_size, device=None,
     """RandomResizedCrop: {'top', 'left', 'height', 'width'} int64 (n,). Ten attempts, then
     torchvision's central-crop fallback."""
     hyper = resized_crop_hyper(scale, ratio)
-    rows = as_int(draw_rows(RESIZED_CROP, 4, hyper, 7, generator, *_batch(n, indices, image_size, device)))
-    return {"top": rows[:, 0], "left": rows[:, 1], "height": rows[:, 2], "width": rows[:, 3]}
+    rows = draw_rows(RESIZED_CROP, 4, torch.int64, hyper, 7, generator, *_batch(n, indices, image_size, device))
+    top, left, height, width = rows.unbind(1)
+    return {"top": top, "left": left, "height": height, "width": width}
 
 
+@cached
 def crop_hyper(size, padding=None, pad_if_needed=False) -> list[float]:
     h, w = setup_size(size)
     if padding is not None:
@@ -153,11 +174,10 @@ def crop(generator, *, n=None, indices=None, image_size, device=None, size, padd
     hyper = crop_hyper(size, padding, pad_if_needed)
     batch = _batch(n, indices, image_size, device)
     _check_crop_fits(hyper, batch[2], batch[3])
-    rows = draw_rows(CROP, 10, hyper, 2, generator, *batch)
-    ints = as_int(rows)
+    rows = draw_rows(CROP, 10, torch.int64, hyper, 2, generator, *batch)
     return {
-        "needs_crop": as_bool(rows[:, 0]), "top": ints[:, 1], "left": ints[:, 2], "height": ints[:, 3],
-        "width": ints[:, 4], "needs_pad": as_bool(rows[:, 5]), "padding": ints[:, 6:10],
+        "needs_crop": as_bool(rows[:, 0]), "top": rows[:, 1], "left": rows[:, 2], "height": rows[:, 3],
+        "width": rows[:, 4], "needs_pad": as_bool(rows[:, 5]), "padding": rows[:, 6:10],
     }
 
 
@@ -166,10 +186,11 @@ def rotation(generator, *, n=None, indices=None, image_size=None, device=None, d
     lo, hi = setup_angle(degrees, "degrees")
     if lo > hi:
         raise ValueError(f"degrees should be of kind (min, max), got {(lo, hi)}")
-    rows = draw_rows(ROTATION, 1, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
+    rows = draw_rows(ROTATION, 1, torch.float64, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
     return {"angle": rows[:, 0]}
 
 
+@cached
 def affine_hyper(degrees, translate=None, scale=None, shear=None) -> list[float]:
     d0, d1 = setup_angle(degrees, "degrees")
     if d0 > d1:
@@ -204,11 +225,13 @@ def affine(generator, *, n=None, indices=None, image_size, device=None, degrees,
            shear=None):
     """RandomAffine: {'angle' float64 (n,), 'translate' int64 (n, 2), 'scale' float64 (n,),
     'shear' float64 (n, 2)}."""
-    rows = draw_rows(AFFINE, 6, affine_hyper(degrees, translate, scale, shear), 2, generator,
+    rows = draw_rows(AFFINE, 6, torch.float64, affine_hyper(degrees, translate, scale, shear), 2, generator,
                      *_batch(n, indices, image_size, device))
-    return {"angle": rows[:, 0], "translate": as_int(rows[:, 1:3]), "scale": rows[:, 3], "shear": rows[:, 4:6]}
+    angle, _, _, scale, _, _ = rows.unbind(1)
+    return {"angle": angle, "translate": as_int(rows[:, 1:3]), "scale": scale, "shear": rows[:, 4:6]}
 
 
+@cached
 def perspective_hyper(distortion_scale=0.5, p=0.5) -> list[float]:
     p = check_p(p)
     if isinstance(distortion_scale, bool) or not isinstance(distortion_scale, numbers.Real) or not (
@@ -221,12 +244,13 @@ def perspective_hyper(distortion_scale=0.5, p=0.5) -> list[float]:
 def perspective(generator, *, n=None, indices=None, image_size, device=None, distortion_scale=0.5, p=0.5):
     """RandomPerspective: {'apply' bool (n,), 'coefficients' float64 (n, 8) (float32-rounded, as
     torchvision), 'endpoints' int64 (n, 4, 2) (top-left, top-right, bottom-right, bottom-left)}."""
-    rows = draw_rows(PERSPECTIVE, 17, perspective_hyper(distortion_scale, p), 9, generator,
+    rows = draw_rows(PERSPECTIVE, 17, torch.float64, perspective_hyper(distortion_scale, p), 9, generator,
                      *_batch(n, indices, image_size, device))
     return {"apply": as_bool(rows[:, 0]), "coefficients": rows[:, 1:9],
             "endpoints": as_int(rows[:, 9:17]).view(-1, 4, 2)}
 
 
+@cached
 def zoom_out_hyper(side_range=(1.0, 4.0), p=0.5) -> list[float]:
     p = check_p(p)
     _check_sequence_input(side_range, "side_range", req_sizes=(2,))
@@ -238,10 +262,12 @@ def zoom_out_hyper(side_range=(1.0, 4.0), p=0.5) -> list[float]:
 
 def zoom_out(generator, *, n=None, indices=None, image_size, device=None, side_range=(1.0, 4.0), p=0.5):
     """RandomZoomOut: {'apply' bool (n,), 'padding' int64 (n, 4) as [left, top, right, bottom]}."""
-    rows = draw_rows(ZOOM_OUT, 5, zoom_out_hyper(side_range, p), 1, generator, *_batch(n, indices, image_size, device))
-    return {"apply": as_bool(rows[:, 0]), "padding": as_int(rows[:, 1:5])}
+    rows = draw_rows(ZOOM_OUT, 5, torch.int64, zoom_out_hyper(side_range, p), 1, generator,
+                     *_batch(n, indices, image_size, device))
+    return {"apply": as_bool(rows[:, 0]), "padding": rows[:, 1:5]}
 
 
+@cached
 def scale_jitter_hyper(target_size, scale_range=(0.1, 2.0)) -> list[float]:
     _check_sequence_input(target_size, "target_size", req_sizes=(2,))
     th, tw = (v.finite_arg(x, "target_size") for x in target_size)
@@ -255,11 +281,12 @@ def scale_jitter_hyper(target_size, scale_range=(0.1, 2.0)) -> list[float]:
 
 def scale_jitter(generator, *, n=None, indices=None, image_size, device=None, target_size, scale_range=(0.1, 2.0)):
     """ScaleJitter: {'size' int64 (n, 2) as (height, width)}."""
-    rows = draw_rows(SCALE_JITTER, 2, scale_jitter_hyper(target_size, scale_range), 1, generator,
+    rows = draw_rows(SCALE_JITTER, 2, torch.int64, scale_jitter_hyper(target_size, scale_range), 1, generator,
                      *_batch(n, indices, image_size, device))
-    return {"size": as_int(rows)}
+    return {"size": rows}
 
 
+@cached
 def shortest_size_hyper(min_size, max_size=None) -> list[float]:
     sizes = [min_size] if isinstance(min_size, int) else list(min_size)
     if not 1 <= len(sizes) <= 64:
@@ -275,9 +302,9 @@ def shortest_size_hyper(min_size, max_size=None) -> list[float]:
 
 def shortest_size(generator, *, n=None, indices=None, image_size, device=None, min_size, max_size=None):
     """RandomShortestSize: {'size' int64 (n, 2) as (height, width)}."""
-    rows = draw_rows(SHORTEST_SIZE, 2, shortest_size_hyper(min_size, max_size), 1, generator,
+    rows = draw_rows(SHORTEST_SIZE, 2, torch.int64, shortest_size_hyper(min_size, max_size), 1, generator,
                      *_batch(n, indices, image_size, device))
-    return {"size": as_int(rows)}
+    return {"size": rows}
 
 
 def resize(generator, *, n=None, indices=None, image_size=None, device=None, min_size, max_size):
@@ -286,13 +313,15 @@ def resize(generator, *, n=None, indices=None, image_size=None, device=None, min
     lo, hi = v.int_arg(min_size, "min_size", minimum=1), v.int_arg(max_size, "max_size")
     if lo >= hi:
         raise ValueError(f"min_size must be < max_size (max_size is exclusive), got {lo} and {hi}")
-    rows = draw_rows(RESIZE, 1, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
-    return {"size": as_int(rows[:, 0])}
+    rows = draw_rows(RESIZE, 1, torch.int64, [lo, hi], 1, generator,
+                     *_batch(n, indices, image_size, device, needs_size=False))
+    return {"size": rows[:, 0]}
 
 
 IOU_CROP_ROUNDS = 10
 
 
+@cached
 def iou_crop_hyper(min_scale=0.3, max_scale=1.0, min_aspect_ratio=0.5, max_aspect_ratio=2.0, sampler_options=None,
                    trials=40, rounds=IOU_CROP_ROUNDS) -> list[float]:
     values = [v.finite_arg(x, name) for x, name in (
@@ -361,12 +390,13 @@ def iou_crop(generator, *, n=None, indices=None, image_size, device=None, boxes,
     m = padded.shape[1]
     hyper[6] = float(m)
     blocks = int(hyper[5]) * (1 + int(hyper[4]))
-    rows = draw_rows(IOU_CROP, 5 + m, hyper, blocks, generator, *batch, boxes=padded, box_counts=counts)
-    ints = as_int(rows[:, :5])
-    return {"apply": ints[:, 0] != 0, "top": ints[:, 1], "left": ints[:, 2], "height": ints[:, 3],
-            "width": ints[:, 4], "is_within_crop_area": as_bool(rows[:, 5:])}
+    rows = draw_rows(IOU_CROP, 5 + m, torch.int64, hyper, blocks, generator, *batch, boxes=padded,
+                     box_counts=counts)
+    return {"apply": as_bool(rows[:, 0]), "top": rows[:, 1], "left": rows[:, 2], "height": rows[:, 3],
+            "width": rows[:, 4], "is_within_crop_area": as_bool(rows[:, 5:])}
 
 
+@cached
 def elastic_hyper(alpha=50.0, sigma=5.0) -> list[float]:
     from torchvision.transforms.v2._utils import _setup_number_or_seq
 
