@@ -11,7 +11,7 @@ from ._build import has_cuda
 
 
 def shape_arg(shape, name: str = "shape") -> tuple[int, ...]:
-    if type(shape) is tuple and all(type(d) is int and 0 <= d < 1 << 62 for d in shape) and len(shape) <= 2:
+    if type(shape) is tuple and len(shape) <= 2 and all(type(d) is int and 0 <= d < 1 << 31 for d in shape):
         return shape  # the common case, without the generic checks below
     if isinstance(shape, torch.Size):
         return tuple(shape)
