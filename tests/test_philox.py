@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import torchrng
-from torchrng._philox import philox4x32
+from torchrng._philox import philox4x32, philox4x32_reference
 
 from conftest import cpu_and_cuda
 from kat import philox4x32_vectors
@@ -20,6 +20,7 @@ def test_all_vectors_are_read():
 @pytest.mark.parametrize("rounds,counter,key,expected", VECTORS)
 def test_python_philox_matches_random123(rounds, counter, key, expected):
     assert philox4x32(counter, key, rounds) == expected
+    assert philox4x32_reference(counter, key, rounds) == expected
 
 
 @pytest.mark.parametrize("device", cpu_and_cuda())

@@ -10,6 +10,7 @@ _check_build()
 
 from . import ops  # noqa: E402  (fake kernels; needs the compiled operators)
 from . import sample  # noqa: E402
+from ._calls import ambient_key  # noqa: E402
 from ._generator import Generator  # noqa: E402
 from ._keys import Key, key  # noqa: E402
 from .random import (  # noqa: E402
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "STREAM_VERSION",
+    "ambient_key",
     "Generator",
     "Key",
     "bernoulli",

@@ -32,6 +32,8 @@ def _check_u64(value, name: str) -> int:
 
 def _data_to_u64(data) -> int:
     """fold_in data: an int in [0, 2**64), or a str hashed to 64 bits (stable across processes)."""
+    if type(data) is int and 0 <= data < _U64:
+        return data
     if isinstance(data, str):
         return int.from_bytes(hashlib.blake2b(data.encode("utf-8"), digest_size=8).digest(), "little")
     return _check_u64(data, "fold_in data")
@@ -67,13 +69,21 @@ class Key:
 
     def fold_in(self, data: int | str) -> Key:
         """A new key derived from this one and `data` (an int in [0, 2**64) or a str)."""
-        return Key(*_derive(self.words, _FOLD_DOMAIN, _data_to_u64(data)))
+        return Key._trusted(*_derive((self._k0, self._k1), _FOLD_DOMAIN, _data_to_u64(data)))
 
     def split(self, n: int = 2) -> tuple[Key, ...]:
         """`n` new keys, independent of each other and of `fold_in` results."""
         if isinstance(n, bool) or not isinstance(n, Integral) or n < 0:
             raise ValueError(f"split: n must be an int >= 0, got {n!r}")
-        return tuple(Key(*_derive(self.words, _SPLIT_DOMAIN, i)) for i in range(int(n)))
+        return tuple(Key._trusted(*_derive((self._k0, self._k1), _SPLIT_DOMAIN, i)) for i in range(int(n)))
+
+    @classmethod
+    def _trusted(cls, k0: int, k1: int) -> Key:
+        """A Key from words already known to be 32-bit (derivation results): no checks."""
+        k = object.__new__(cls)
+        object.__setattr__(k, "_k0", k0)
+        object.__setattr__(k, "_k1", k1)
+        return k
 
     def __setattr__(self, name, value):
         raise AttributeError("torchrng.Key is immutable")
@@ -98,4 +108,4 @@ def key(seed: int) -> Key:
     """The key for an integer seed in [0, 2**64)."""
     s = _check_u64(seed, "seed")
     out = philox4x32((s & 0xFFFFFFFF, s >> 32, 0, 0), _SEED_KEY)
-    return Key(out[0], out[1])
+    return Key._trusted(out[0], out[1])

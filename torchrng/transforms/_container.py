@@ -1,0 +1,139 @@
+"""Containers that give every child its own stream.
+
+A container resolves its call's stream like any drop-in, takes its own decision (RandomApply's
+gate, RandomChoice's pick, RandomOrder's order) from that stream, and calls child j with the
+stream (key.fold_in(stream id), same sample index). The stream id is the child's `stream=` (or
+the container's `streams=[...]` entry), else its position. A child constructed with its own
+`generator=` is frozen to it. Plain callables and torchvision's own transforms are called as they
+are (torchvision's random ones keep drawing from the global RNG).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from torchvision.transforms import v2 as T
+
+from .. import _C
+from .._calls import Call, check_generator, resolve_call
+from ..sample import _geometry as G
+from ._base import _RECORDER, DropIn
+
+
+class Container:
+    def _setup(self, generator, stream, streams):
+        self.generator = check_generator(generator)
+        self.stream = stream
+        if streams is not None:
+            streams = list(streams)
+            if len(streams) != len(self.transforms):
+                raise ValueError(f"streams must have one entry per transform: {len(streams)} != {len(self.transforms)}")
+            ids = [s for s in streams if s is not None]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"stream ids must be distinct, got {streams}")
+        self.streams = streams
+        self.last_params: dict | None = None
+
+    def _stream_id(self, j: int, child) -> Any:
+        if self.streams is not None and self.streams[j] is not None:
+            return self.streams[j]
+        sid = getattr(child, "stream", None)
+        return j if sid is None else sid
+
+    def _run_child(self, j: int, inputs: tuple, call: Call):
+        child = self.transforms[j]
+        if isinstance(child, (DropIn, Container)) and child.generator is None:
+            return child(*inputs, generator=call.child(self._stream_id(j, child)))
+        return child(*inputs)
+
+    def _run_sequence(self, order, inputs: tuple, call: Call):
+        needs_unpacking = len(inputs) > 1
+        outputs = inputs if needs_unpacking else inputs[0]
+        for j in order:
+            outputs = self._run_child(j, inputs, call)
+            inputs = outputs if needs_unpacking else (outputs,)
+        return outputs
+
+    def _decide(self, call: Call) -> dict:
+        return {}
+
+    def _apply(self, decision: dict, inputs: tuple, call: Call):
+        return self._run_sequence(range(len(self.transforms)), inputs, call)
+
+    def forward(self, *inputs: Any, generator=None) -> Any:
+        call = resolve_call(generator, self.generator)
+        decision = self._decide(call)
+        self.last_params = decision
+        recorder = _RECORDER.get()
+        if recorder is not None and decision:
+            recorder.append((self, decision))
+        return self._apply(decision, inputs, call)
+
+
+def _init_doc(cls, tv_cls):
+    cls.__doc__ = (tv_cls.__doc__ or "") + """
+    torchrng: each child draws from its own stream (key.fold_in(stream id), same sample index).
+
+    Extra args:
+        generator: as for every torchrng transform (forward's generator= wins).
+        stream: this container's own stream id inside an enclosing container.
+        streams (list, optional): one stream id per child (None: the child's stream= or position).
+"""
+    return cls
+
+
+class Compose(Container, T.Compose):
+    def __init__(self, transforms: Sequence, *, generator=None, stream=None, streams=None) -> None:
+        T.Compose.__init__(self, transforms)
+        self._setup(generator, stream, streams)
+
+
+class RandomApply(Container, T.RandomApply):
+    def __init__(self, transforms, p: float = 0.5, *, generator=None, stream=None, streams=None) -> None:
+        T.RandomApply.__init__(self, transforms, p)
+        self._setup(generator, stream, streams)
+
+    def _decide(self, call: Call) -> dict:
+        (apply,) = _C.sample_one(G.FLIP, (float(self.p),), 1, 1, call.k0, call.k1, call.index, call.block_base)
+        return {"apply": apply}
+
+    def _apply(self, decision, inputs, call):
+        if not decision["apply"]:
+            return inputs if len(inputs) > 1 else inputs[0]
+        return self._run_sequence(range(len(self.transforms)), inputs, call)
+
+
+class RandomChoice(Container, T.RandomChoice):
+    def __init__(self, transforms, p=None, *, generator=None, stream=None, streams=None) -> None:
+        T.RandomChoice.__init__(self, transforms, p)
+        self._setup(generator, stream, streams)
+
+    def _decide(self, call: Call) -> dict:
+        from ..sample import random_choice
+
+        index = random_choice(call.key, indices=[call.index], p=self.p)["index"]
+        return {"index": int(index[0])}
+
+    def _apply(self, decision, inputs, call):
+        return self._run_sequence([decision["index"]], inputs, call)
+
+
+class RandomOrder(Container, T.RandomOrder):
+    def __init__(self, transforms, *, generator=None, stream=None, streams=None) -> None:
+        T.RandomOrder.__init__(self, transforms)
+        self._setup(generator, stream, streams)
+
+    def _decide(self, call: Call) -> dict:
+        from ..sample import random_order
+
+        order = random_order(call.key, indices=[call.index], num_transforms=len(self.transforms))["order"]
+        return {"order": [int(i) for i in order[0]]}
+
+    def _apply(self, decision, inputs, call):
+        return self._run_sequence(decision["order"], inputs, call)
+
+
+for _cls, _tv in ((Compose, T.Compose), (RandomApply, T.RandomApply), (RandomChoice, T.RandomChoice),
+                  (RandomOrder, T.RandomOrder)):
+    _init_doc(_cls, _tv)
