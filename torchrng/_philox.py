@@ -9,6 +9,13 @@ _M0, _M1 = 0xD2511F53, 0xCD9E8D57
 _W0, _W1 = 0x9E3779B9, 0xBB67AE85
 _MASK = 0xFFFFFFFF
 
+def _compiling() -> bool:
+    # Dynamo cannot trace into the compiled function; it constant-folds the Python one.
+    import torch
+
+    return torch.compiler.is_compiling()
+
+
 try:
     from ._C import philox4x32 as _native
 except ImportError:  # the compiled module is missing; torchrng's import reports it
@@ -18,7 +25,7 @@ except ImportError:  # the compiled module is missing; torchrng's import reports
 def philox4x32(counter: tuple[int, int, int, int], key: tuple[int, int], rounds: int = 10) -> tuple[int, int, int, int]:
     """Philox4x32-R of 32-bit words. Ten rounds go through the compiled core when it is loaded
     (about 50 times faster); philox4x32_reference is the same function in Python."""
-    if rounds == 10 and _native is not None:
+    if rounds == 10 and _native is not None and not _compiling():
         return _native(*counter, *key)
     return philox4x32_reference(counter, key, rounds)
 
