@@ -11,6 +11,8 @@ from ._build import has_cuda
 
 
 def shape_arg(shape, name: str = "shape") -> tuple[int, ...]:
+    if type(shape) is int and 0 <= shape < 1 << 62:
+        return (shape,)
     if type(shape) is tuple and len(shape) <= 2 and all(type(d) is int and 0 <= d < 1 << 31 for d in shape):
         return shape  # the common case, without the generic checks below
     if isinstance(shape, torch.Size):
@@ -43,6 +45,10 @@ def int_arg(value, name: str, minimum: int | None = None) -> int:
 
 
 def real_arg(value, name: str) -> float:
+    if type(value) is float or type(value) is int:  # the common case, without the ABC checks
+        if value != value:
+            raise ValueError(f"{name} must not be NaN")
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, Real):
         if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_cuda:
             value = value.item()
