@@ -33,11 +33,14 @@ SCHEMA_VERSION = 1
 
 @dataclass
 class Context:
-    """What the runner tells a suite's `cases()`: the device, quick mode, and thread settings."""
+    """What the runner tells a suite's `cases()`: the device, quick mode, and thread settings.
+    A suite may append lines to `notes` (a case skipped, and why); they are recorded in the JSON
+    (config.notes) and listed under the suite's tables."""
 
     device: str  # "cpu" or "cuda"
     quick: bool
     threads: tuple[int | None, ...]  # CPU thread counts the runner will use; (None,) on CUDA
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,18 +111,23 @@ def _summarize(times: Sequence[float]) -> Timing:
 
 
 def time_cpu(fn: Callable[[], Any], min_run_time: float = 0.2, *, threads: int | None = None,
-             min_repeats: int = 3) -> Timing:
+             min_repeats: int = 3, first_call_seconds: float | None = None) -> Timing:
     """Median seconds per call of `fn` on the CPU, by torch.utils.benchmark.Timer.blocked_autorange.
 
     `threads` is the torch thread count to time under (Timer sets it itself and would otherwise
     default to 1); None means the current torch.get_num_threads(). When a single call is longer
     than min_run_time, blocked_autorange yields fewer than `min_repeats` measurements; extra single
     calls are then added so that the median is still over at least `min_repeats` of them.
+    `first_call_seconds`: how long an untimed warm-up call took, if the caller made one; when that
+    is at least min_run_time, the calls are timed one by one straight away (blocked_autorange would
+    only spend one more call finding that its block size is 1).
     """
     threads = torch.get_num_threads() if threads is None else threads
     timer = Timer(stmt="fn()", globals={"fn": fn}, num_threads=threads)
-    m = timer.blocked_autorange(min_run_time=min_run_time)
-    times = list(m.times)
+    if first_call_seconds is not None and first_call_seconds >= min_run_time:
+        times: list[float] = []
+    else:
+        times = list(timer.blocked_autorange(min_run_time=min_run_time).times)
     while len(times) < min_repeats:
         times.extend(timer.timeit(1).times)
     return _summarize(times)
@@ -308,6 +316,170 @@ def comparisons(results: Iterable[Result]) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------
+# Report sections a suite can ask for (module attribute REPORT, recorded as config["report"])
+#
+#   "summary":     {"n", "threads", "impl", "against": [impl, ...], "targets": {impl: ratio},
+#                   "target_cases": [case, ...], "title"}: one row per case at that (n, threads):
+#                   impl's time and, per other impl, its time and other / impl.
+#   "extrapolate": {"impl", "against": [impl, ...]}: where `impl` was not measured at an N that the
+#                   others were (above its largest measured N), its time extrapolated linearly from
+#                   its per-element cost at that largest N, and the ratios against it, flagged
+#                   "extrapolated" (never a measurement, never in the results).
+#   "ratio_pairs": [[numerator impl, denominator impl], ...]: extra ratio columns in the full table.
+#   "calls":       true: a table of what each (case, impl) times, from the rows' params["call"].
+# --------------------------------------------------------------------------------------------
+
+
+def _by_key(results: Iterable[Result]) -> dict[tuple, Result]:
+    return {(r.case, r.impl, r.threads, r.n): r for r in results}
+
+
+def summary_rows(results: Sequence[Result], spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per case: `impl` against each of spec["against"] at (spec["n"], spec["threads"]). A case whose
+    first `against` impl was not measured at that N (a costly baseline run only up to a smaller N,
+    or quick mode) is shown at the largest N <= spec["n"] where both were measured; its row's "n"
+    says which."""
+    idx = _by_key(results)
+    threads, impl = spec.get("threads"), spec["impl"]
+    against = list(spec.get("against", []))
+    targets = spec.get("targets") or {}
+    target_cases = set(spec.get("target_cases") or [])
+    rows = []
+    for case in dict.fromkeys(r.case for r in results):
+        ns = sorted({r.n for r in results if r.case == case and r.impl == impl and r.threads == threads})
+        both = [n for n in ns if n <= spec["n"] and (not against or (case, against[0], threads, n) in idx)]
+        if not both:
+            continue
+        n = spec["n"] if spec["n"] in both else both[-1]
+        mine = idx[(case, impl, threads, n)]
+        row: dict[str, Any] = {"case": case, "n": n, "threads": threads, "impl": impl, "seconds": mine.seconds,
+                               "against": {}}
+        for other in against:
+            theirs = idx.get((case, other, threads, n))
+            ratio = theirs.seconds / mine.seconds if theirs is not None and mine.seconds > 0 else None
+            entry: dict[str, Any] = {"seconds": theirs.seconds if theirs else None, "ratio": ratio}
+            if case in target_cases and other in targets:
+                entry["target"] = targets[other]
+                entry["met"] = None if ratio is None else bool(ratio >= targets[other])
+            row["against"][other] = entry
+        rows.append(row)
+    return rows
+
+
+def extrapolated_rows(results: Sequence[Result], spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where spec["against"] impls were measured at an N above the largest N that spec["impl"] was
+    measured at (same case and threads), spec["impl"]'s time there extrapolated linearly from its
+    per-element cost at that largest N, and the ratios against it. Every row is flagged
+    "extrapolated": none of it is a measurement."""
+    impl = spec["impl"]
+    top: dict[tuple, Result] = {}
+    for r in results:
+        if r.impl == impl and ((r.case, r.threads) not in top or r.n > top[(r.case, r.threads)].n):
+            top[(r.case, r.threads)] = r
+    rows: dict[tuple, dict[str, Any]] = {}
+    for r in results:
+        src = top.get((r.case, r.threads))
+        if r.impl not in spec.get("against", []) or src is None or r.n <= src.n:
+            continue
+        key = (r.case, r.threads, r.n)
+        if key not in rows:
+            per = src.seconds / src.n
+            rows[key] = {"case": r.case, "threads": r.threads, "n": r.n, "impl": impl, "extrapolated": True,
+                         "from_n": src.n, "seconds_per_element_at_from_n": per, "estimated_seconds": per * r.n,
+                         "against": {}}
+        row = rows[key]
+        row["against"][r.impl] = {"seconds": r.seconds,
+                                  "ratio": row["estimated_seconds"] / r.seconds if r.seconds > 0 else None}
+    return list(rows.values())
+
+
+def _threads_label(t: int | None) -> str:
+    return "—" if t is None else str(t)
+
+
+def summary_markdown(rows: Sequence[dict[str, Any]], spec: dict[str, Any], h: str) -> str:
+    if not rows:
+        return ""
+    impl = spec["impl"]
+    against = list(spec.get("against", []))
+    show_n = any(row["n"] != spec["n"] for row in rows)
+    head = ["transform"] + (["N"] if show_n else []) + [f"{impl} time"]
+    for other in against:
+        head += [f"{other} time", f"{other} / {impl}"]
+    has_targets = any("target" in e for row in rows for e in row["against"].values())
+    if has_targets:
+        head.append("targets (reported, not asserted)")
+    title = spec.get("title") or "Summary: N = {}, threads = {}".format(fmt_n(spec["n"]), spec.get("threads"))
+    lines = [f"{h} {title}\n",
+             "| " + " | ".join(head) + " |",
+             "|:--|" + "--:|" * (len(head) - 1 - has_targets) + (":--|" if has_targets else "")]
+    met_count = [0, 0]
+    for row in rows:
+        cells = [row["case"]] + ([fmt_n(row["n"]) + ("" if row["n"] == spec["n"] else " *")] if show_n else []) \
+            + [fmt_seconds(row["seconds"])]
+        verdicts = []
+        for other in against:
+            e = row["against"].get(other, {})
+            cells += [fmt_seconds(e.get("seconds")), fmt_ratio(e.get("ratio"))]
+            if "target" in e:
+                if e["met"] is None:
+                    verdicts.append(f"≥ {e['target']:g}× {other}: not measured")
+                else:
+                    met_count[0] += e["met"]
+                    met_count[1] += 1
+                    verdicts.append(f"≥ {e['target']:g}× {other}: {'met' if e['met'] else '**not met**'}")
+        if has_targets:
+            cells.append("; ".join(verdicts) or "—")
+        lines.append("| " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n"
+    if show_n:
+        text += (f"\n\\* not measured at N = {fmt_n(spec['n'])} (a costly baseline run only up to a smaller N, or "
+                 "quick mode): shown at the largest N where both were measured.\n")
+    if has_targets:
+        text += f"\n{met_count[0]} of {met_count[1]} measured targets met.\n"
+    return text
+
+
+def extrapolated_markdown(rows: Sequence[dict[str, Any]], spec: dict[str, Any], h: str) -> str:
+    if not rows:
+        return ""
+    impl = spec["impl"]
+    against = [a for a in spec.get("against", []) if any(a in r["against"] for r in rows)]
+    head = ["case", "threads", "N", f"{impl} measured up to N", f"{impl} time (EXTRAPOLATED)"]
+    for other in against:
+        head += [f"{other} time (measured)", f"{impl} (extrapolated) / {other}"]
+    lines = [f"{h} Extrapolated, not measured: {impl} above the largest N it was run at\n",
+             f"{impl} was not run at these N. Its time here is an *extrapolation*: its measured per-sample cost "
+             f"at the largest N it was run at (column 4) times N (linear). The other times are measurements.\n",
+             "| " + " | ".join(head) + " |", "|:--|:--|" + "--:|" * (len(head) - 2)]
+    for row in rows:
+        cells = [row["case"], _threads_label(row["threads"]), fmt_n(row["n"]), fmt_n(row["from_n"]),
+                 f"~{fmt_seconds(row['estimated_seconds'])} (extrapolated)"]
+        for other in against:
+            e = row["against"].get(other)
+            cells += [fmt_seconds(e["seconds"]), f"~{fmt_ratio(e['ratio'])} (extrapolated)"] if e else ["—", "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def calls_markdown(results: Sequence[Result], h: str) -> str:
+    seen: dict[tuple[str, str], str] = {}
+    for r in results:
+        call = r.params.get("call")
+        if call and (r.case, r.impl) not in seen:
+            note = r.params.get("note")
+            seen[(r.case, r.impl)] = str(call) + (f" — {note}" if note and r.baseline else "")
+    if not seen:
+        return ""
+    lines = [f"{h} What each row times\n", "| case | impl | call |", "|:--|:--|:--|"]
+    for (case, impl), call in seen.items():
+        escaped = call.replace("|", "\\|")
+        lines.append(f"| {case} | {impl} | {escaped} |")
+    return "\n".join(lines) + "\n"
+
+
+
+# --------------------------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------------------------
 
@@ -338,6 +510,11 @@ def write_json(results: Sequence[Result], path: str | os.PathLike, *, suite: str
         "results": [r.to_dict() for r in results],
         "comparisons": comparisons(results),
     }
+    report = (config or {}).get("report") or {}
+    if report.get("summary"):
+        payload["summary"] = summary_rows(results, report["summary"])
+    if report.get("extrapolate"):
+        payload["extrapolated"] = extrapolated_rows(results, report["extrapolate"])
     _atomic_write(Path(path), (json.dumps(payload, indent=1, sort_keys=False) + "\n").encode())
     return payload
 
@@ -380,9 +557,10 @@ def _impl_order(results: Sequence[Result]) -> tuple[list[str], list[str]]:
     return impls, compared
 
 
-def markdown_table(results: Sequence[Result]) -> str:
+def markdown_table(results: Sequence[Result], pairs: Sequence[Sequence[str]] = ()) -> str:
     """One Markdown table: a row per (case, threads, n); for each impl its median time per call and
-    ns per element; then one ratio column per non-baseline impl (baseline time / impl time)."""
+    ns per element; then one ratio column per non-baseline impl (baseline time / impl time), and one
+    per (numerator, denominator) in `pairs` (numerator time / denominator time)."""
     results = list(results)
     if not results:
         return "_no results_\n"
@@ -397,6 +575,8 @@ def markdown_table(results: Sequence[Result]) -> str:
         head += [f"{i} time", f"{i} ns/elem"]
     base_label = base_names[0] if len(base_names) == 1 else "baseline"
     head += [f"{base_label} / {i}" for i in compared]
+    pairs = [(a, b) for a, b in pairs if a in impls and b in impls]
+    head += [f"{a} / {b}" for a, b in pairs]
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join([":--"] * (1 + show_threads) + ["--:"] * (len(head) - 1 - show_threads)) + "|"]
 
@@ -413,6 +593,9 @@ def markdown_table(results: Sequence[Result]) -> str:
         for i in compared:
             ratio = ratio_by.get((case, threads, n, i))
             cells.append(fmt_ratio(ratio[0]) if ratio else "—")
+        for a, b in pairs:
+            ra, rb = rows[key].get(a), rows[key].get(b)
+            cells.append(fmt_ratio(ra.seconds / rb.seconds) if ra and rb and rb.seconds > 0 else "—")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -434,21 +617,56 @@ def machine_markdown(machine: dict[str, Any]) -> str:
 
 
 def suite_markdown(payload: dict[str, Any], *, heading_level: int = 2, with_machine: bool = True) -> str:
-    """A suite's Markdown section from its JSON payload (what write_markdown_table writes)."""
+    """A suite's Markdown section from its JSON payload (what write_markdown_table writes): title, the
+    report's summary and extrapolation tables when the suite asks for them (config["report"]), the
+    description, the full table, what each row times, notes, and the machine."""
     results = [Result.from_dict(d) for d in payload["results"]]
+    config = payload.get("config") or {}
+    report = config.get("report") or {}
     h = "#" * heading_level
     title = payload.get("title") or payload.get("suite")
     parts = [f"{h} {title} ({payload.get('device')})\n"]
+    if report.get("summary"):
+        rows = payload.get("summary")
+        if rows is None:
+            rows = summary_rows(results, report["summary"])
+        text = summary_markdown(rows, report["summary"], h + "#")
+        if text:
+            parts.append(text)
     if payload.get("description"):
         parts.append(payload["description"].strip() + "\n")
+    load = config.get("loadavg")
+    if load:
+        parts.append(f"Load average (1 min) when this suite started / ended: {load.get('start')} / {load.get('end')} "
+                     f"on {load.get('usable_cores')} usable cores (other work on the machine makes timings noisy).\n")
+    if report.get("extrapolate"):
+        rows = payload.get("extrapolated")
+        if rows is None:
+            rows = extrapolated_rows(results, report["extrapolate"])
+        text = extrapolated_markdown(rows, report["extrapolate"], h + "#")
+        if text:
+            parts.append(text)
     base = sorted({r.impl for r in results if r.baseline})
+    if report:
+        parts.append(f"{h}# All measurements\n")
     parts.append(
         "Median time per call and ns per element; ratio columns are baseline time / impl time "
         f"(baseline: {', '.join(base) or 'none'}; > 1 means the impl is faster). "
         "All rows measured side by side in one run"
-        + (" (quick mode: fewer sizes, short timings)" if payload.get("config", {}).get("quick") else "") + ".\n"
+        + (" (quick mode: fewer sizes, short timings)" if config.get("quick") else "") + ".\n"
     )
-    parts.append(markdown_table(results))
+    parts.append(markdown_table(results, pairs=report.get("ratio_pairs") or ()))
+    if report.get("calls"):
+        text = calls_markdown(results, h + "#")
+        if text:
+            parts.append(text)
+    notes = config.get("notes") or []
+    errors = config.get("errors") or []
+    if notes or errors:
+        lines = [f"{h}# Notes\n"] + [f"* {n}" for n in notes]
+        lines += [f"* error: {e.get('case')} / {e.get('impl')} / n={e.get('n')} / threads={e.get('threads')}: "
+                  f"{e.get('error')}" for e in errors]
+        parts.append("\n".join(lines) + "\n")
     if with_machine and payload.get("machine"):
         parts.append(f"{h}# Machine\n")
         parts.append(machine_markdown(payload["machine"]))
@@ -522,7 +740,7 @@ def plot_scaling(results: Sequence[Result], path: str | os.PathLike, *, title: s
 
     results = list(results)
     cases = list(dict.fromkeys(r.case for r in results)) or ["(none)"]
-    ncols = min(2, len(cases))
+    ncols = min(2 if len(cases) <= 6 else 3, len(cases))
     nrows = math.ceil(len(cases) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 4.2 * nrows), squeeze=False)
     impls, _ = _impl_order(results)
@@ -543,7 +761,9 @@ def plot_scaling(results: Sequence[Result], path: str | os.PathLike, *, title: s
                     linestyle=styles[t % len(styles)], marker=markers[t % len(markers)], markersize=4)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 3.0, 5.0, 7.0)))
+        values = [r.ns_per_element for rows in lines.values() for r in rows if r.ns_per_element > 0]
+        wide = bool(values) and max(values) / min(values) > 1e3  # many decades: label the powers of ten only
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0,) if wide else (1.0, 2.0, 3.0, 5.0, 7.0)))
         ax.yaxis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_title(case, fontsize=10)
@@ -555,12 +775,15 @@ def plot_scaling(results: Sequence[Result], path: str | os.PathLike, *, title: s
     for ax in list(axes.flat)[len(cases):]:
         ax.set_visible(False)
     if title:
-        fig.suptitle(title)
-    fig.tight_layout()
+        height = 4.2 * nrows  # inches; keep the title within its top 0.5 inch, above the panels
+        fig.suptitle(title, y=1 - 0.1 / height, va="top")
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / height))
+    else:
+        fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    fig.savefig(tmp, dpi=110, format="png")
+    fig.savefig(tmp, dpi=110 if len(cases) <= 12 else 80, format="png")
     plt.close(fig)
     os.replace(tmp, path)
     return path

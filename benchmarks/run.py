@@ -11,7 +11,10 @@ Adding a suite: write `benchmarks/bench_<name>.py` exposing
     NAME: str                         # the suite's name (the --suites value, the file names)
     TITLE: str                        # heading of its table (optional; defaults to NAME)
     DESCRIPTION: str                  # a paragraph above its table (optional)
-    def cases(ctx: common.Context) -> list[common.Case]
+    REPORT: dict                      # summary / extrapolation / extra ratio tables (optional; see
+                                      # the "Report sections" block of common.py)
+    CPU_MIN_RUN_TIME: float           # Timer min_run_time per CPU case in full runs (optional)
+    def cases(ctx: common.Context) -> list[common.Case]   # may append to ctx.notes
 
 and add it to SUITES below. `cases` only *describes* the work: each Case names its case (the row
 group), impl (the column), n, whether it is the baseline of its group, and a `setup()` that
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +39,7 @@ import torch
 # name -> module; the order is the default run order.
 SUITES: dict[str, str] = {
     "fill": "benchmarks.bench_fill",
+    "samplers": "benchmarks.bench_samplers",
 }
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -60,6 +65,13 @@ def _parse_threads(text: str, all_threads: int) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _loadavg() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def _cuda_skip_reason() -> str | None:
     import torchrng
 
@@ -83,11 +95,12 @@ def run_suite(module, device: str, *, quick: bool, threads: tuple[int, ...], pro
     """Times every case of one suite on one device; returns (results, errors, config, elapsed_s)."""
     from tqdm.auto import tqdm
 
-    from .common import Context, Result, time_cpu, time_cuda
+    from .common import Context, Result, time_cpu, time_cuda, usable_cores
 
     q = 1 if quick else 0
     thread_list: tuple[int | None, ...] = threads if device == "cpu" else (None,)
     ctx = Context(device=device, quick=quick, threads=thread_list)
+    load_start = _loadavg()
     cases = module.cases(ctx)
     jobs = [(t, c) for t in thread_list for c in cases if c.threads is None or t in c.threads]
     config = {
@@ -97,10 +110,17 @@ def run_suite(module, device: str, *, quick: bool, threads: tuple[int, ...], pro
         "timer": ("torch.utils.benchmark.Timer.blocked_autorange, median" if device == "cpu"
                   else "torch.cuda.Event pairs after warm-up, median of repeats"),
     }
+    min_run_time = CPU_MIN_RUN_TIME[q]
+    if not quick and getattr(module, "CPU_MIN_RUN_TIME", None):  # a suite of many cases may time each for less
+        min_run_time = float(module.CPU_MIN_RUN_TIME)
     if device == "cpu":
-        config.update(min_run_time=CPU_MIN_RUN_TIME[q], min_repeats=CPU_MIN_REPEATS[q])
+        config.update(min_run_time=min_run_time, min_repeats=CPU_MIN_REPEATS[q])
     else:
         config.update(warmup=CUDA_WARMUP[q], repeats=CUDA_REPEATS[q])
+    if ctx.notes:
+        config["notes"] = list(ctx.notes)
+    if getattr(module, "REPORT", None):
+        config["report"] = module.REPORT
 
     results: list[Result] = []
     errors: list[dict[str, Any]] = []
@@ -120,9 +140,11 @@ def run_suite(module, device: str, *, quick: bool, threads: tuple[int, ...], pro
                 if device == "cuda":
                     timing = time_cuda(fn, CUDA_WARMUP[q], CUDA_REPEATS[q])
                 else:
+                    t_first = time.perf_counter()
                     fn()  # first-touch / lazy-init outside the measurement
-                    timing = time_cpu(fn, CPU_MIN_RUN_TIME[q], threads=threads_now,
-                                      min_repeats=CPU_MIN_REPEATS[q])
+                    t_first = time.perf_counter() - t_first
+                    timing = time_cpu(fn, min_run_time, threads=threads_now,
+                                      min_repeats=CPU_MIN_REPEATS[q], first_call_seconds=t_first)
             except Exception as e:  # one failing case (say, out of memory) must not sink the run
                 errors.append({"case": case.case, "impl": case.impl, "n": case.n, "threads": threads_now,
                                "error": f"{type(e).__name__}: {e}"})
@@ -143,6 +165,7 @@ def run_suite(module, device: str, *, quick: bool, threads: tuple[int, ...], pro
     finally:
         bar.close()
         torch.set_num_threads(saved_threads)
+    config["loadavg"] = {"start": load_start, "end": _loadavg(), "usable_cores": usable_cores()}
     return results, errors, config, time.perf_counter() - start
 
 

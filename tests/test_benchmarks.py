@@ -1,5 +1,6 @@
 """The benchmark suite runs end to end in quick mode and writes well-formed files (no timing checks)."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -23,7 +24,7 @@ def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--device", "cpu", "--suites", "fill",
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--device", "cpu", "--suites", "fill,samplers",
          "--no-progress", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
     )
@@ -69,3 +70,85 @@ def test_scaling_plot_is_a_png(quick_run):
     png = quick_run / "fill_scaling.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 1000
+
+
+# --- the `samplers` suite ------------------------------------------------------------------------
+
+SAMPLER_IMPLS = {"torchrng", "torchvision", "kornia"}
+
+
+def test_samplers_json(quick_run):
+    payload = json.loads((quick_run / "samplers.json").read_text())
+    assert payload["suite"] == "samplers" and payload["device"] == "cpu"
+    assert payload["config"]["quick"] is True
+    results = payload["results"]
+    assert results
+    for r in results:
+        assert RESULT_KEYS <= r.keys()
+        assert r["suite"] == "samplers" and r["seconds"] > 0
+        assert r["impl"] in SAMPLER_IMPLS
+        assert r["params"].get("call")  # every row says what it times
+    # quick mode: N = 1 and 64, a few transforms, each drawn by torchrng and the torchvision loop
+    assert {r["n"] for r in results} == {1, 64}
+    cases = {r["case"] for r in results}
+    assert {"resized_crop", "affine"} <= cases
+    for case in cases:
+        impls = {r["impl"] for r in results if r["case"] == case}
+        assert {"torchrng", "torchvision"} <= impls, case
+    if importlib.util.find_spec("kornia") is not None:
+        assert {r["impl"] for r in results if r["case"] == "resized_crop"} == SAMPLER_IMPLS
+    # torchvision is the baseline: every other row of a (case, threads, n) group gets a ratio
+    assert all(r["baseline"] == (r["impl"] == "torchvision") for r in results)
+    comparisons = payload["comparisons"]
+    assert len(comparisons) == sum(1 for r in results if r["impl"] != "torchvision")
+    assert all(c["baseline"] == "torchvision" and c["ratio"] > 0 for c in comparisons)
+    # the summary (vs torchvision and vs Kornia, side by side) falls back to N = 64 in quick mode
+    summary = payload["summary"]
+    assert {row["case"] for row in summary} == cases
+    for row in summary:
+        assert row["n"] == 64 and row["threads"] == 1 and row["impl"] == "torchrng"
+        assert row["against"]["torchvision"]["ratio"] > 0
+    # no N above the torchvision loop's limit in quick mode: nothing is extrapolated
+    assert payload["extrapolated"] == []
+    assert payload["config"]["loadavg"]["usable_cores"] >= 1
+
+
+def test_samplers_markdown(quick_run):
+    text = (quick_run / "samplers.md").read_text()
+    lines = text.splitlines()
+    summary = next(i for i, line in enumerate(lines) if line.startswith("| transform"))
+    assert "torchvision / torchrng" in lines[summary] and "kornia / torchrng" in lines[summary]
+    full = next(i for i, line in enumerate(lines) if line.startswith("| case | threads"))
+    assert summary < full  # the summary comes first
+    assert "torchvision / torchrng" in lines[full] and "kornia / torchrng" in lines[full]
+    assert "| case | impl | call |" in text
+    assert "Load average" in text
+    readme = (quick_run / "README.md").read_text()
+    assert "| transform" in readme and "| case | impl | call |" in readme  # the device README has the suite too
+    png = quick_run / "samplers_scaling.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_samplers_extrapolation_is_marked():
+    """The N > 4096 torchvision figure is an extrapolation, never a result row; the tables say so."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.common import Result, extrapolated_markdown, extrapolated_rows, summary_rows
+
+    def row(impl, n, seconds, baseline=False):
+        return Result("samplers", "resized_crop", impl, "cpu", 1, n, seconds, seconds * 1e9 / n, baseline=baseline)
+
+    results = [row("torchvision", 4096, 4096 * 20e-6, True), row("torchrng", 4096, 1e-4), row("kornia", 4096, 1e-3),
+               row("torchrng", 10**6, 0.02), row("kornia", 10**6, 0.3)]
+    spec = {"impl": "torchvision", "from_n": 4096, "against": ["torchrng", "kornia"]}
+    (ext,) = extrapolated_rows(results, spec)
+    assert ext["extrapolated"] is True and ext["n"] == 10**6
+    assert abs(ext["estimated_seconds"] - 20.0) < 1e-9
+    assert abs(ext["against"]["torchrng"]["ratio"] - 1000.0) < 1e-6
+    assert abs(ext["against"]["kornia"]["ratio"] - 20.0 / 0.3) < 1e-6
+    text = extrapolated_markdown([ext], spec, "###")
+    assert "EXTRAPOLATED" in text and "(extrapolated)" in text.splitlines()[-1]
+    (s,) = summary_rows(results, {"n": 4096, "threads": 1, "impl": "torchrng", "against": ["torchvision", "kornia"],
+                                  "targets": {"torchvision": 1000, "kornia": 10}, "target_cases": ["resized_crop"]})
+    assert abs(s["against"]["torchvision"]["ratio"] - 819.2) < 1e-6 and s["against"]["torchvision"]["met"] is False
+    assert abs(s["against"]["kornia"]["ratio"] - 10.0) < 1e-9 and s["against"]["kornia"]["met"] is True
