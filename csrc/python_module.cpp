@@ -8,6 +8,7 @@
 #include <Python.h>
 
 #include <exception>
+#include <memory>
 #include <vector>
 
 #include "samplers/registry.h"
@@ -56,10 +57,13 @@ PyObject* sample_one(PyObject*, PyObject* args) {
         PyErr_SetString(PyExc_ValueError, "sample_one: this sampler needs boxes; use torchrng.sample");
       } else {
         using Value = typename S::Value;
-        Value row[S::kColumns];
+        const int64_t columns = torchrng::samplers::columns_of(s);
+        Value fixed[64];
+        std::unique_ptr<Value[]> heap(columns > 64 ? new Value[static_cast<size_t>(columns)] : nullptr);
+        Value* row = heap ? heap.get() : fixed;
         s(blocks, height, width, row);
-        result = PyTuple_New(S::kColumns);
-        for (int j = 0; j < S::kColumns; ++j) PyTuple_SET_ITEM(result, j, to_python(row[j]));
+        result = PyTuple_New(columns);
+        for (int64_t j = 0; j < columns; ++j) PyTuple_SET_ITEM(result, j, to_python(row[j]));
       }
     });
   } catch (const std::exception& e) {

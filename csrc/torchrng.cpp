@@ -45,10 +45,18 @@ TORCH_LIBRARY(torchrng, m) {
       "int[] stream, Generator? generator=None, Tensor? boxes=None, Tensor? box_counts=None) -> ()");
   // ElasticTransform's displacement fields, (n, H, W, 2) float32.
   m.def("elastic_field(Tensor(a!) out, float[] hyper, Tensor? indices, int[] stream, Generator? generator=None) -> ()");
+  // Per-element normal fields (GaussianNoise, RandomErasing value='random'): out is (n, ...).
+  m.def("normal_field(Tensor(a!) out, float mean, float std, Tensor? indices, int[] stream, Generator? generator=None) -> ()");
   // Reserve `increment` Philox offsets of a CUDA generator on the host: returns [seed, offset].
   m.def("_philox_reserve(Generator? generator, int increment) -> int[]");
   m.def("_cuda_version() -> int", &torchrng::cuda_version);
   m.def("_stream_version() -> int", &torchrng::stream_version);
   m.def("_build_info() -> str", &torchrng::build_info);
   m.def("_cpu_isa() -> str", &torchrng::cpu_isa);
+  // torchrng.batch: per-sample crop + resize (+ flip, ColorJitter, ToDtype, Normalize) of a batch,
+  // reading the input once and writing the output once (see csrc/batch/fused.h).
+  m.def(
+      "batch_resized_crop(Tensor images, Tensor crops, int[] size, int interpolation=2, bool antialias=True, "
+      "Tensor? flip=None, Tensor? jitter=None, float[] mean=[], float[] std=[], bool scale=False, "
+      "ScalarType? dtype=None, Tensor? offsets=None, Tensor? sizes=None, int channels=-1) -> Tensor");
 }

@@ -24,6 +24,8 @@ def _cases(device):
         (ops.fill_gamma, (f(6), 0.5, 1.0, S)),
         (ops.fill_beta, (f(6), 0.5, 2.0, S)),
         (ops.fill_dirichlet, (f(5, 3), [0.5, 1.0, 2.0], S)),
+        (ops.normal_field, (f(3, 2, 5), 0.0, 1.0, None, S)),
+        (ops.normal_field, (f(2, 7, dtype=torch.int16), 25.0, 5.0, None, S)),
     ]
 
 

@@ -96,3 +96,29 @@ def _elastic_fake(out, hyper, indices, stream, generator=None):
     _check_stream(stream)
     torch._check(out.dtype == torch.float32 and out.dim() == 4 and out.shape[3] == 2,
                  lambda: "elastic_field: out must be (n, H, W, 2) float32")
+
+
+@torch.library.register_fake("torchrng::normal_field")
+def _normal_field_fake(out, mean, std, indices, stream, generator=None):
+    _check_stream(stream)
+    torch._check(out.dim() >= 1, lambda: "normal_field: out must be (n, ...)")
+    torch._check(out.dtype in FLOATING_DTYPES or out.dtype == torch.int16,
+                 lambda: f"normal_field: dtype must be floating or int16, got {out.dtype}")
+    torch._check(math.isfinite(std) and std >= 0, lambda: "normal_field: std must be finite and >= 0")
+
+
+@torch.library.register_fake("torchrng::batch_resized_crop")
+def _batch_resized_crop_fake(images, crops, size, interpolation=2, antialias=True, flip=None, jitter=None, mean=(),
+                             std=(), scale=False, dtype=None, offsets=None, sizes=None, channels=-1):
+    torch._check(len(size) == 2 and size[0] >= 1 and size[1] >= 1,
+                 lambda: f"batch_resized_crop: size must be (height, width) >= 1, got {size}")
+    torch._check(images.dtype in (torch.uint8, torch.float32, torch.float16, torch.bfloat16),
+                 lambda: f"batch_resized_crop: images must be uint8 or floating, got {images.dtype}")
+    if offsets is not None:
+        torch._check(images.dim() == 1 and channels >= 1, lambda: "batch_resized_crop: packed images need channels")
+        b, c = offsets.shape[0], channels
+    else:
+        torch._check(images.dim() == 4, lambda: f"batch_resized_crop: images must be 4-D, got {images.dim()}")
+        b, c = images.shape[0], images.shape[1]
+    torch._check(crops.dim() == 2 and crops.shape[1] == 4, lambda: "batch_resized_crop: crops must be (B, 4)")
+    return images.new_empty((b, c, size[0], size[1]), dtype=images.dtype if dtype is None else dtype)

@@ -45,7 +45,9 @@ TORCHRNG_HD void box_muller_53(u32x4 block, double* z0, double* z1) {
 // fallback is then log(d), the variate at z = 0 (d = a - 1/3 is close to the mean a).
 constexpr int kGammaBlocks = 5;
 
-TORCHRNG_HD double log_gamma_variate(const SampleBlocks& blocks, uint64_t first_block, double alpha) {
+// `blocks` is any callable block source (a SampleBlocks, or a sampler's tile view of one).
+template <class Blocks>
+TORCHRNG_HD double log_gamma_variate(const Blocks& blocks, uint64_t first_block, double alpha) {
   const bool boost = alpha < 1.0;
   const double a = boost ? alpha + 1.0 : alpha;
   const double d = a - 1.0 / 3.0;
@@ -85,7 +87,8 @@ TORCHRNG_HD double ratio_from_logs(double log_x, double log_y) {
 // Beta(a, b) = X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b): blocks [first, first + 2 * kGammaBlocks).
 constexpr int kBetaBlocks = 2 * kGammaBlocks;
 
-TORCHRNG_HD double beta_variate(const SampleBlocks& blocks, uint64_t first_block, double a, double b) {
+template <class Blocks>
+TORCHRNG_HD double beta_variate(const Blocks& blocks, uint64_t first_block, double a, double b) {
   const double log_x = log_gamma_variate(blocks, first_block, a);
   const double log_y = log_gamma_variate(blocks, first_block + kGammaBlocks, b);
   return ratio_from_logs(log_x, log_y);

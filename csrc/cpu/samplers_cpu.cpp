@@ -37,7 +37,8 @@ struct CpuRows {
     TORCH_CHECK(!gen.has_value() || !gen->defined(),
                 "torchrng: a torch.Generator reaches CPU kernels only as a key (torchrng.sample resolves it)");
     const bool tiled = args.indices == nullptr && blocks_per_sample <= kMaxTileBlocks;
-    at::parallel_for(0, args.n, kTile, [&](int64_t begin, int64_t end) {
+    // A grain of many tiles: waking a second thread costs more than a few thousand cheap samples.
+    at::parallel_for(0, args.n, 32 * kTile, [&](int64_t begin, int64_t end) {
       if (!tiled) {
         for (int64_t i = begin; i < end; ++i) {
           ops::run_sample(sampler, core::SampleBlocks{s, ops::sample_index(args, i)}, args, i);
@@ -47,7 +48,7 @@ struct CpuRows {
       uint32_t words[4 * kTile * kMaxTileBlocks];
       for (int64_t i0 = begin; i0 < end; i0 += kTile) {
         const int64_t count = std::min(kTile, end - i0);
-        constexpr int64_t eager = samplers::eager_blocks_of<S>();
+        const int64_t eager = std::min(samplers::eager_blocks_of(sampler), blocks_per_sample);
         for (int64_t b = 0; b < eager; ++b) {
           cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
                              count, words + 4 * b * count);

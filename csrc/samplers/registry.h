@@ -9,8 +9,13 @@
 #include <cmath>
 #include <type_traits>
 
+#include "auto_augment.h"
 #include "detection.h"
+#include "erasing.h"
 #include "geometry.h"
+#include "mixing.h"
+#include "permutation.h"
+#include "photometric.h"
 
 namespace torchrng {
 namespace samplers {
@@ -27,6 +32,21 @@ enum SamplerId : int64_t {
   kShortestSize = 8,
   kResize = 9,
   kIoUCrop = 10,
+  // photometric.h, permutation.h (p gates, GaussianBlur and JPEG reuse kFlip, kRotation, kResize)
+  kColorJitter = 11,
+  kPhotometricDistort = 12,
+  kPermutation = 13,
+  // erasing.h
+  kErasing = 14,
+  // auto_augment.h
+  kAutoAugment = 15,
+  kRandAugment = 16,
+  kTrivialAugmentWide = 17,
+  kAugMix = 18,
+  // mixing.h (RandomApply reuses kFlip, RandomOrder kPermutation)
+  kMixUp = 19,
+  kCutMix = 20,
+  kChoice = 21,
 };
 
 template <class S>
@@ -43,19 +63,25 @@ TORCHRNG_HD int64_t blocks_of(const S& s) {
   }
 }
 
-// How many leading blocks the CPU makes in advance for a tile of samples.
+// How many leading blocks the CPU makes in advance for a tile of samples (a sampler whose budget
+// depends on its hyperparameters says so with eager_blocks(); the backend caps it by the budget).
 template <class S>
-constexpr int64_t eager_blocks_of() {
-  if constexpr (requires { S::kEagerBlocks; }) {
+int64_t eager_blocks_of(const S& s) {
+  if constexpr (requires { s.eager_blocks(); }) {
+    return s.eager_blocks();
+  } else if constexpr (requires { S::kEagerBlocks; }) {
     return S::kEagerBlocks;
-  } else {
+  } else if constexpr (S::kBlocks >= 0) {
     return S::kBlocks;
+  } else {
+    return 0;
   }
 }
 
+// Values per sample: kColumns, or columns() where it depends on the hyperparameters.
 template <class S>
 int64_t columns_of(const S& s) {
-  if constexpr (UsesBoxes<S>::value) {
+  if constexpr (requires { s.columns(); }) {
     return s.columns();
   } else {
     return S::kColumns;
@@ -122,6 +148,93 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
       IoUCrop s{h[0], h[1], h[2], h[3], as_int(h[4]), as_int(h[5]), as_int(h[6]), static_cast<int>(h.size() - 7), {}};
       for (size_t i = 7; i < h.size(); ++i) s.options[i - 7] = h[i];
       TORCH_CHECK(s.trials >= 1 && s.rounds >= 1 && s.max_boxes >= 0, "torchrng.sample.iou_crop: bad budget");
+      return visit(s);
+    }
+    case kColorJitter: {
+      need(h, 12, "color_jitter");
+      ColorJitter s{};
+      for (int k = 0; k < 4; ++k) {
+        s.enabled[k] = h[3 * k] != 0;
+        s.lo[k] = h[3 * k + 1];
+        s.hi[k] = h[3 * k + 2];
+      }
+      return visit(s);
+    }
+    case kPhotometricDistort: {
+      need(h, 10, "photometric_distort");
+      PhotometricDistort s{};
+      for (int k = 0; k < 4; ++k) {
+        s.lo[k] = h[2 * k];
+        s.hi[k] = h[2 * k + 1];
+      }
+      s.p = h[8];
+      s.channels = as_int(h[9]);
+      TORCH_CHECK(s.channels >= 1 && s.channels <= kMaxPermutationSize,
+                  "torchrng.sample.photometric_distort: num_channels must be in [1, ", kMaxPermutationSize, "]");
+      return visit(s);
+    }
+    case kPermutation: {
+      need(h, 1, "permutation");
+      const int64_t count = as_int(h[0]);
+      TORCH_CHECK(count >= 1 && count <= kMaxPermutationSize, "torchrng.sample: permutation size must be in [1, ",
+                  kMaxPermutationSize, "], got ", count);
+      return visit(Permutation{count});
+    }
+    case kErasing:
+      need(h, 5, "erasing");
+      return visit(Erasing{h[0], h[1], h[2], h[3], h[4]});
+    case kAutoAugment: {
+      TORCH_CHECK(h.size() >= 7 && (h.size() - 1) % 6 == 0 && (h.size() - 1) / 6 <= kMaxSubPolicies,
+                  "torchrng.sample.auto_augment: expected a count and 6 values per sub-policy");
+      AutoAugment s{};
+      s.count = static_cast<int>((h.size() - 1) / 6);
+      for (int i = 0; i < s.count; ++i) {
+        for (int k = 0; k < 2; ++k) {
+          const double* e = h.data() + 1 + 6 * i + 3 * k;
+          s.op[i][k] = static_cast<int>(e[0]);
+          s.prob[i][k] = e[1];
+          s.bin[i][k] = static_cast<int>(e[2]);
+          TORCH_CHECK(s.op[i][k] >= 0 && s.op[i][k] < kNumAugOps && s.bin[i][k] >= -1 && s.bin[i][k] < 10,
+                      "torchrng.sample.auto_augment: bad sub-policy ", i);
+        }
+      }
+      return visit(s);
+    }
+    case kRandAugment: {
+      need(h, 3, "rand_augment");
+      RandAugment s{as_int(h[0]), as_int(h[1]), as_int(h[2]), {}, {}, {}};
+      TORCH_CHECK(s.num_ops >= 0 && s.bins >= 2 && s.bin >= 0 && s.bin < s.bins,
+                  "torchrng.sample.rand_augment: bad num_ops, magnitude or num_magnitude_bins");
+      s.prepare();
+      return visit(s);
+    }
+    case kTrivialAugmentWide: {
+      need(h, 1, "trivial_augment_wide");
+      TrivialAugmentWide s{as_int(h[0])};
+      TORCH_CHECK(s.bins >= 2, "torchrng.sample.trivial_augment_wide: num_magnitude_bins must be >= 2");
+      return visit(s);
+    }
+    case kAugMix: {
+      need(h, 5, "augmix");
+      AugMix s{as_int(h[0]), as_int(h[1]), as_int(h[2]), h[3] != 0 ? 13 : 9, h[4]};
+      TORCH_CHECK(s.width >= 1 && s.severity >= 1 && s.severity <= 10 && s.alpha > 0 && std::isfinite(s.alpha),
+                  "torchrng.sample.augmix: bad mixture_width, severity or alpha");
+      return visit(s);
+    }
+    case kMixUp:
+      need(h, 1, "mixup");
+      TORCH_CHECK(h[0] > 0 && std::isfinite(h[0]), "torchrng.sample.mixup: alpha must be finite and > 0");
+      return visit(MixUp{h[0]});
+    case kCutMix:
+      need(h, 1, "cutmix");
+      TORCH_CHECK(h[0] > 0 && std::isfinite(h[0]), "torchrng.sample.cutmix: alpha must be finite and > 0");
+      return visit(CutMix{h[0]});
+    case kChoice: {
+      TORCH_CHECK(h.size() >= 1 && h.size() <= kMaxChoices, "torchrng.sample.random_choice: expected 1 to ",
+                  kMaxChoices, " cumulative weights");
+      need(h, h.size(), "random_choice");
+      Choice s{static_cast<int>(h.size()), {}};
+      for (size_t i = 0; i < h.size(); ++i) s.cumulative[i] = h[i];
       return visit(s);
     }
     default:

@@ -30,7 +30,7 @@ FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER,
 def cached(fn):
     """Memoises a hyperparameter check for hashable arguments (the usual case: numbers and tuples),
     so repeated calls with the same configuration skip the Python validation."""
-    memo = functools.lru_cache(maxsize=256)(fn)
+    memo = functools.lru_cache(maxsize=256, typed=True)(fn)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):

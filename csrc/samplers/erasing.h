@@ -1,0 +1,55 @@
+// RandomErasing (torchvision.transforms.v2, 0.29): the p gate, ten (scale, log-ratio) attempts and
+// the erased box, with torchvision's no-erase outcome when every attempt fails.
+//
+// Block 0, word 0: the p gate. Block 1: attempts 0 and 1 (two words each: scale, log-ratio).
+// Blocks 2 and 3: the top (i) and left (j) randints of the accepted box. Blocks 4-7: attempts 2-9.
+// Most samples accept within the first two attempts, so the CPU makes blocks 0-3 in advance.
+// The attempts are drawn whatever the gate says (a fixed budget), so `apply` only gates.
+// value='random' fills come from a separate per-pixel field (noise.h), keyed by block 8.
+//
+// Columns: apply (the p gate), found (an attempt fit; 0 is torchvision's no-erase outcome
+// i = j = 0, h = H, w = W, v = None), i, j, h, w.
+#pragma once
+
+#include "common.h"
+
+namespace torchrng {
+namespace samplers {
+
+struct Erasing {
+  using Value = int64_t;
+  static constexpr int kBlocks = 8;
+  static constexpr int kEagerBlocks = 4;
+  static constexpr int kColumns = 6;
+  double p, scale_lo, scale_hi, log_ratio_lo, log_ratio_hi;
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
+    row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1 : 0;
+    const double H = static_cast<double>(height), W = static_cast<double>(width);
+    const double area = H * W;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const u32x4 b = blocks(attempt < 2 ? 1 : 4 + (attempt - 2) / 2);
+      const int k = (attempt % 2) * 2;
+      const double erase_area = area * uniform_in(b.v[k], scale_lo, scale_hi);
+      const double aspect = core::pm_exp(uniform_in(b.v[k + 1], log_ratio_lo, log_ratio_hi));
+      const double h = py_round(core::pm_sqrt(erase_area * aspect));
+      const double w = py_round(core::pm_sqrt(erase_area / aspect));
+      if (!(h < H && w < W)) continue;
+      const int64_t hi = static_cast<int64_t>(h), wi = static_cast<int64_t>(w);
+      row[1] = 1;
+      row[2] = randint_in(blocks(2), 0, height - hi + 1);
+      row[3] = randint_in(blocks(3), 0, width - wi + 1);
+      row[4] = hi;
+      row[5] = wi;
+      return;
+    }
+    row[1] = 0;
+    row[2] = 0;
+    row[3] = 0;
+    row[4] = height;
+    row[5] = width;
+  }
+};
+
+}  // namespace samplers
+}  // namespace torchrng
