@@ -17,8 +17,12 @@ from torchvision.transforms.v2 import functional  # noqa: E402,F401
 
 from ._base import DropIn  # noqa: E402,F401
 from ._container import Compose, Container, RandomApply, RandomChoice, RandomOrder  # noqa: E402,F401
+from ._auto_augment import *  # noqa: E402,F401,F403
+from ._auto_augment import __all__ as _auto_augment_all  # noqa: E402
+from ._color import *  # noqa: E402,F401,F403
+from ._color import __all__ as _color_all  # noqa: E402
 from ._geometry import *  # noqa: E402,F401,F403
 from ._geometry import __all__ as _geometry_all  # noqa: E402
 from ._trace import trace  # noqa: E402,F401
 
-DROP_INS = tuple(_geometry_all) + ("Compose", "RandomApply", "RandomChoice", "RandomOrder")
+DROP_INS = tuple(_geometry_all) + tuple(_color_all) + tuple(_auto_augment_all) + ("Compose", "RandomApply", "RandomChoice", "RandomOrder")

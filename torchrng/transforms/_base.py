@@ -105,8 +105,6 @@ class DropIn:
         return True, self._params(row, flat_inputs)
 
     def _size(self, flat_inputs):
-        from torchvision.transforms.v2._utils import query_size
-
         return query_size(flat_inputs)
 
     def _params(self, row: tuple, flat_inputs: list[Any]) -> dict:
@@ -174,5 +172,20 @@ class DropIn:
         return tree_unflatten(outputs, spec)
 
 
-def to_float_list(t: torch.Tensor) -> list[float]:
-    return [float(x) for x in t.tolist()]
+_SHAPE = torch._C.TensorBase.shape.__get__  # the shape without the tv_tensor property's overhead
+
+
+def query_size(flat_inputs: list[Any]) -> tuple[int, int]:
+    """torchvision's query_size, with a fast path for the common case of images, videos and plain
+    tensors only (their last two dimensions, which must agree)."""
+    from torchvision import tv_tensors
+    from torchvision.transforms.v2._utils import query_size as tv_query_size
+
+    sizes = set()
+    for x in flat_inputs:
+        if type(x) not in (tv_tensors.Image, tv_tensors.Video, torch.Tensor):
+            return tv_query_size(flat_inputs)
+        sizes.add(tuple(_SHAPE(x)[-2:]))
+    if len(sizes) != 1:
+        return tv_query_size(flat_inputs)  # its own error for none or mismatched sizes
+    return sizes.pop()

@@ -110,10 +110,13 @@ class RandomChoice(Container, T.RandomChoice):
         self._setup(generator, stream, streams)
 
     def _decide(self, call: Call) -> dict:
-        from ..sample import random_choice
+        from ..sample._containers import choice_cumulative
+        from ..sample._ids import CHOICE
 
-        index = random_choice(call.key, indices=[call.index], p=self.p)["index"]
-        return {"index": int(index[0])}
+        if getattr(self, "_cumulative", None) is None:
+            self._cumulative = tuple(choice_cumulative(self.p))
+        (index,) = _C.sample_one(CHOICE, self._cumulative, 1, 1, call.k0, call.k1, call.index, call.block_base)
+        return {"index": index}
 
     def _apply(self, decision, inputs, call):
         return self._run_sequence([decision["index"]], inputs, call)
@@ -125,10 +128,11 @@ class RandomOrder(Container, T.RandomOrder):
         self._setup(generator, stream, streams)
 
     def _decide(self, call: Call) -> dict:
-        from ..sample import random_order
+        from ..sample._ids import PERMUTATION
 
-        order = random_order(call.key, indices=[call.index], num_transforms=len(self.transforms))["order"]
-        return {"order": [int(i) for i in order[0]]}
+        order = _C.sample_one(PERMUTATION, (float(len(self.transforms)),), 1, 1, call.k0, call.k1, call.index,
+                              call.block_base)
+        return {"order": list(order)}
 
     def _apply(self, decision, inputs, call):
         return self._run_sequence(decision["order"], inputs, call)
