@@ -40,6 +40,7 @@ import torch
 SUITES: dict[str, str] = {
     "fill": "benchmarks.bench_fill",
     "samplers": "benchmarks.bench_samplers",
+    "transforms": "benchmarks.bench_transforms",
 }
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"

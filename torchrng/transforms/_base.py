@@ -172,7 +172,20 @@ class DropIn:
         return tree_unflatten(outputs, spec)
 
 
-_SHAPE = torch._C.TensorBase.shape.__get__  # the shape without the tv_tensor property's overhead
+def query_chw(flat_inputs: list[Any]) -> tuple[int, int, int]:
+    """torchvision's query_chw, with the same fast path as query_size."""
+    from torchvision import tv_tensors
+    from torchvision.transforms.v2._utils import query_chw as tv_query_chw
+
+    chws = set()
+    for x in flat_inputs:
+        if type(x) not in (tv_tensors.Image, tv_tensors.Video, torch.Tensor) or x.ndim < 3:
+            return tv_query_chw(flat_inputs)
+        shape = x.shape
+        chws.add((shape[-3], shape[-2], shape[-1]))
+    if len(chws) != 1:
+        return tv_query_chw(flat_inputs)
+    return chws.pop()
 
 
 def query_size(flat_inputs: list[Any]) -> tuple[int, int]:
@@ -185,7 +198,8 @@ def query_size(flat_inputs: list[Any]) -> tuple[int, int]:
     for x in flat_inputs:
         if type(x) not in (tv_tensors.Image, tv_tensors.Video, torch.Tensor):
             return tv_query_size(flat_inputs)
-        sizes.add(tuple(_SHAPE(x)[-2:]))
+        shape = x.shape  # tv_tensors' own shape property is the cheapest route (no __torch_function__)
+        sizes.add((shape[-2], shape[-1]))
     if len(sizes) != 1:
         return tv_query_size(flat_inputs)  # its own error for none or mismatched sizes
     return sizes.pop()

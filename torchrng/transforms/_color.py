@@ -7,13 +7,12 @@ from typing import Any
 
 import torch
 from torchvision.transforms import v2 as T
-from torchvision.transforms.v2._utils import query_chw
 
 from ..sample import _augment as A
 from ..sample import _color as C
 from ..sample import _ids as ids
 from ..sample import _misc as M
-from ._base import DropIn, drop_in
+from ._base import DropIn, drop_in, query_chw
 
 __all__ = [
     "ColorJitter", "RandomPhotometricDistort", "RandomChannelPermutation", "RandomGrayscale", "RandomInvert",
@@ -218,7 +217,9 @@ class RandomErasing(DropIn, T.RandomErasing):
                               p=self.p, scale=tuple(self.scale), ratio=tuple(self.ratio), value="random")["v"][0]
             v = field[:, i:i + h, j:j + w]
         else:
-            v = torch.tensor(self.value, dtype=torch.float32).view(-1, 1, 1)
+            v = getattr(self, "_fill_tensor", None)
+            if v is None:  # made once: transform() only reads it
+                v = self._fill_tensor = torch.tensor(self.value, dtype=torch.float32).view(-1, 1, 1)
         return bool(apply), dict(i=i, j=j, h=h, w=w, v=v)
 
 
