@@ -41,6 +41,7 @@ SUITES: dict[str, str] = {
     "fill": "benchmarks.bench_fill",
     "samplers": "benchmarks.bench_samplers",
     "transforms": "benchmarks.bench_transforms",
+    "batch": "benchmarks.bench_batch",
 }
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
