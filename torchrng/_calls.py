@@ -99,8 +99,8 @@ def call_from(generator) -> Call:
     if isinstance(generator, Key):
         return Call(generator._k0, generator._k1, 0)
     if isinstance(generator, Generator):
-        k = generator.key
-        return Call(k._k0, k._k1, generator.take(1))
+        k, index = generator.reserve(1)
+        return Call(k._k0, k._k1, index)
     if isinstance(generator, torch.Generator):
         if generator.device.type == "cuda":
             return _key_from_cuda_generator(generator)
@@ -120,3 +120,24 @@ def resolve_call(forward_generator, ctor_generator) -> Call:
         return ambient.next_call()
     k = draw_key(None)
     return Call(k._k0, k._k1, 0)
+
+
+def check_streams(streams, count: int):
+    """A container's `streams=` argument: None, or one distinct id (or None) per child."""
+    if streams is None:
+        return None
+    streams = list(streams)
+    if len(streams) != count:
+        raise ValueError(f"streams must have one entry per transform: {len(streams)} != {count}")
+    ids = [s for s in streams if s is not None]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"stream ids must be distinct, got {streams}")
+    return streams
+
+
+def stream_id(streams, j: int, child):
+    """Child j's stream id: the container's `streams[j]`, else the child's `stream=`, else j."""
+    if streams is not None and streams[j] is not None:
+        return streams[j]
+    sid = getattr(child, "stream", None)
+    return j if sid is None else sid

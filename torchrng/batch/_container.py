@@ -19,19 +19,13 @@ from collections.abc import Sequence
 import torch
 from torchvision.transforms.v2 import InterpolationMode
 
+from .._calls import check_streams, stream_id
 from ._augment import Normalize, ToDtype
 from ._color import ColorJitter, jitter_rows
 from ._core import BatchTransform, Draw, State
 from ._geometry import RandomHorizontalFlip, RandomResizedCrop, _crop_resize_boxes, _resize_masks, resized_crop
 
 __all__ = ["Compose", "FusedResizedCrop"]
-
-
-def _stream_id(streams, j: int, child):
-    if streams is not None and streams[j] is not None:
-        return streams[j]
-    sid = getattr(child, "stream", None)
-    return j if sid is None else sid
 
 
 class Compose(BatchTransform):
@@ -51,14 +45,7 @@ class Compose(BatchTransform):
         for j, t in enumerate(self.transforms):
             if isinstance(t, torch.nn.Module):
                 self.add_module(str(j), t)
-        if streams is not None:
-            streams = list(streams)
-            if len(streams) != len(self.transforms):
-                raise ValueError(f"streams must have one entry per transform: {len(streams)} != {len(self.transforms)}")
-            ids = [s for s in streams if s is not None]
-            if len(set(ids)) != len(ids):
-                raise ValueError(f"stream ids must be distinct, got {streams}")
-        self.streams = streams
+        self.streams = check_streams(streams, len(self.transforms))
         self.fused = FusedResizedCrop.from_sequence(self.transforms, self.streams) if fuse else None
 
     def _run(self, state: State, draw: Draw) -> None:
@@ -71,7 +58,7 @@ class Compose(BatchTransform):
         for j, t in enumerate(self.transforms):
             if isinstance(t, BatchTransform):
                 own = t.generator is not None
-                child_draw = draw.child(_stream_id(self.streams, j, t)) if not own else None
+                child_draw = draw.child(stream_id(self.streams, j, t)) if not own else None
                 if own:
                     from ._core import resolve_draw
 
@@ -144,7 +131,7 @@ class FusedResizedCrop(BatchTransform):
         jitter = seq[2] if kinds[2] is ColorJitter else None
         to_dtype = seq[3 if jitter is not None else 2]
         norm = seq[-1] if kinds[-1] is Normalize else None
-        ids = [_stream_id(streams, j, t) for j, t in enumerate(seq)]
+        ids = [stream_id(streams, j, t) for j, t in enumerate(seq)]
         fused = cls(crop.size, crop.scale, crop.ratio, crop.interpolation, crop.antialias, flip.p,
                     *((jitter.brightness, jitter.contrast, jitter.saturation, jitter.hue) if jitter is not None
                       else (None, None, None, None)),

@@ -16,7 +16,7 @@ from typing import Any
 from torchvision.transforms import v2 as T
 
 from .. import _C
-from .._calls import Call, check_generator, resolve_call
+from .._calls import Call, check_generator, check_streams, resolve_call, stream_id
 from ..sample import _geometry as G
 from ._base import _RECORDER, DropIn
 
@@ -25,26 +25,13 @@ class Container:
     def _setup(self, generator, stream, streams):
         self.generator = check_generator(generator)
         self.stream = stream
-        if streams is not None:
-            streams = list(streams)
-            if len(streams) != len(self.transforms):
-                raise ValueError(f"streams must have one entry per transform: {len(streams)} != {len(self.transforms)}")
-            ids = [s for s in streams if s is not None]
-            if len(set(ids)) != len(ids):
-                raise ValueError(f"stream ids must be distinct, got {streams}")
-        self.streams = streams
+        self.streams = check_streams(streams, len(self.transforms))
         self.last_params: dict | None = None
-
-    def _stream_id(self, j: int, child) -> Any:
-        if self.streams is not None and self.streams[j] is not None:
-            return self.streams[j]
-        sid = getattr(child, "stream", None)
-        return j if sid is None else sid
 
     def _run_child(self, j: int, inputs: tuple, call: Call):
         child = self.transforms[j]
         if isinstance(child, (DropIn, Container)) and child.generator is None:
-            return child(*inputs, generator=call.child(self._stream_id(j, child)))
+            return child(*inputs, generator=call.child(stream_id(self.streams, j, child)))
         return child(*inputs)
 
     def _run_sequence(self, order, inputs: tuple, call: Call):
