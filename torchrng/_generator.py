@@ -47,12 +47,17 @@ class Generator:
 
     def take(self, n: int) -> int:
         """Reserve the next `n` sample indices and return the first (wrapping modulo 2**64)."""
+        return self.reserve(n)[1]
+
+    def reserve(self, n: int) -> tuple[Key, int]:
+        """Reserve the next `n` sample indices: (key, first index), read together under the lock, so
+        that a concurrent manual_seed / set_state never pairs one key with the other's indices."""
         if isinstance(n, bool) or not isinstance(n, Integral) or n < 0:
             raise ValueError(f"Generator.take: n must be an int >= 0, got {n!r}")
         with self._lock:
             first = self._index
             self._index = (first + int(n)) % (1 << 64)
-        return first
+            return self._key, first
 
     def get_state(self) -> dict:
         with self._lock:

@@ -42,8 +42,11 @@ def resolve(generator: GeneratorLike, device: torch.device, n_indices: int, bloc
         k0, k1 = generator.words
         return [k0, k1, 0, 0], None
     if isinstance(generator, Generator):
-        first = generator.take(n_indices) if advance else 0
-        k0, k1 = generator.key.words
+        if advance:
+            k, first = generator.reserve(n_indices)
+        else:
+            k, first = generator.key, 0
+        k0, k1 = k.words
         return [k0, k1, _as_i64(first), 0], None
     if generator is None:
         k0, k1 = draw_key().words

@@ -121,7 +121,8 @@ def resolve_draw(forward_generator, ctor_generator, indices, n: int, device: tor
     if isinstance(gen, Generator):
         if idx is not None:
             return Draw(gen.key, 0, idx)
-        return Draw(gen.key, gen.take(n))
+        key, first = gen.reserve(n)  # key and indices read together: a concurrent re-seed cannot split them
+        return Draw(key, first)
     if isinstance(gen, torch.Generator):
         if gen.device.type == "cuda":
             return Draw(None, 0, idx, torch_generator=gen)
