@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include <c10/util/Exception.h>
+
 #include "samplers/registry.h"
 
 namespace {
@@ -34,8 +36,9 @@ PyObject* sample_one(PyObject*, PyObject* args) {
   if (!PyArg_ParseTuple(args, "LOLLKKKK", &id, &hyper_obj, &height, &width, &k0, &k1, &index, &block_base)) {
     return nullptr;
   }
-  if (height < 1 || width < 1) {
-    PyErr_Format(PyExc_ValueError, "image size must be at least 1x1, got %lldx%lld", height, width);
+  if (height < 1 || width < 1 || height >= (1LL << 31) || width >= (1LL << 31)) {
+    PyErr_Format(PyExc_ValueError, "image size must be at least 1x1 and below 2**31 per side, got %lldx%lld", height,
+                 width);
     return nullptr;
   }
   PyObject* seq = PySequence_Fast(hyper_obj, "hyper must be a sequence of floats");
@@ -66,6 +69,9 @@ PyObject* sample_one(PyObject*, PyObject* args) {
         for (int64_t j = 0; j < columns; ++j) PyTuple_SET_ITEM(result, j, to_python(row[j]));
       }
     });
+  } catch (const c10::Error& e) {  // a TORCH_CHECK: its message, without the C++ backtrace
+    PyErr_SetString(PyExc_ValueError, e.what_without_backtrace());
+    return nullptr;
   } catch (const std::exception& e) {
     PyErr_SetString(PyExc_ValueError, e.what());
     return nullptr;

@@ -307,7 +307,9 @@ TORCHRNG_HD void hsv_vpqt(const float* hsv, float* vpqt, float* sector) {
   const float h6 = h * 6.0f;
   const float fi = f_floor(h6);
   const float f = h6 - fi;
-  int i = static_cast<int>(fi);
+  // NaN (or an out-of-range value) gives INT_MIN, as x86's conversion does for torchvision's
+  // floor(h6).to(int32); a plain cast would be undefined behaviour.
+  int i = (fi >= -2147483648.0f && fi < 2147483648.0f) ? static_cast<int>(fi) : (-2147483647 - 1);
   const float sxf = s * f;
   const float one_minus_s = 1.0f - s;
   vpqt[0] = v;

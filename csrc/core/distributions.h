@@ -77,9 +77,12 @@ TORCHRNG_HD double log_gamma_variate(const Blocks& blocks, uint64_t first_block,
   return result;
 }
 
-// x / (x + y) from log x and log y, without overflow or 0/0.
+// x / (x + y) from log x and log y, without overflow or 0/0. Equal logs give 1/2, which is also
+// the answer when both are -inf (concentrations below about 1e-307, whose boost term log(U) / alpha
+// overflows): their difference would be NaN.
 TORCHRNG_HD double ratio_from_logs(double log_x, double log_y) {
-  if (log_x >= log_y) return 1.0 / (1.0 + pm_exp(log_y - log_x));
+  if (log_x == log_y) return 0.5;
+  if (log_x > log_y) return 1.0 / (1.0 + pm_exp(log_y - log_x));
   const double e = pm_exp(log_x - log_y);
   return e / (1.0 + e);
 }

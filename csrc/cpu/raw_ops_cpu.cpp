@@ -36,7 +36,13 @@ struct CpuBackend {
         const uint64_t e = first + static_cast<uint64_t>(i);
         const uint64_t group = e / P;
         const int64_t lane = static_cast<int64_t>(e % P);
-        const int64_t blocks = std::min<int64_t>(kTileBlocks, (lane + (end - i) + P - 1) / P);
+        int64_t blocks = std::min<int64_t>(kTileBlocks, (lane + (end - i) + P - 1) / P);
+        if constexpr (P > 1) {
+          // Element indices wrap modulo 2^64, and so do groups, modulo 2^64 / P: a tile stops at
+          // the wrap so that element 2^64 is group 0 again (not group 2^64 / P).
+          const uint64_t groups_left = (~uint64_t{0} / P) - group + 1;  // >= 1
+          if (groups_left < static_cast<uint64_t>(blocks)) blocks = static_cast<int64_t>(groups_left);
+        }
         cpu::philox_blocks(s.key, s.block_base, group, blocks, words);
         if constexpr (Fill::kOneWordPerValue) {
           // Element e is word e - 4 * group of the tile: one straight loop the compiler vectorises.

@@ -25,7 +25,9 @@ __global__ void fill_kernel(T* data, int64_t numel, DeviceStream ds, Fill f) {
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < groups; t += stride) {
     T values[P];
-    f(core::stream_block(blocks, first_group + static_cast<uint64_t>(t), 0), values);
+    // Groups wrap modulo 2^64 / P, as element indices wrap modulo 2^64 (P is a power of two).
+    const uint64_t group = (first_group + static_cast<uint64_t>(t)) & (~uint64_t{0} / P);
+    f(core::stream_block(blocks, group, 0), values);
     const int64_t base = t * P - lane0;
 #pragma unroll
     for (int l = 0; l < P; ++l) {

@@ -38,6 +38,11 @@ inline void check_floating_output(const at::Tensor& out, const char* op) {
               ": dtype must be float32, float64, float16 or bfloat16, got ", t);
 }
 
+inline void check_integral_output(const at::Tensor& out, const char* op) {
+  TORCH_CHECK(at::isIntegralType(out.scalar_type(), /*includeBool=*/false), op,
+              ": out dtype must be uint8, int8, int16, int32 or int64, got ", out.scalar_type());
+}
+
 inline void check_finite(double x, const char* op, const char* name) {
   TORCH_CHECK(std::isfinite(x), op, ": ", name, " must be finite, got ", x);
 }

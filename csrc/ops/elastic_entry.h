@@ -54,10 +54,12 @@ void elastic_field(const at::Tensor& out, c10::ArrayRef<double> hyper, const std
   samplers::ElasticPlan plan;
   for (int c = 0; c < 2; ++c) {
     const double sigma_c = hyper[2 + c];
-    int64_t ks = static_cast<int64_t>(8 * sigma_c + 1);
+    // The kernel size int(8 sigma + 1), made odd; checked before the cast (a huge sigma would make
+    // it undefined) and only computed when there is a blur.
+    TORCH_CHECK(sigma_c <= 0 || 8 * sigma_c + 1 < samplers::kMaxElasticTaps + 1, op, ": sigma ", sigma_c,
+                " needs a kernel of int(8 * sigma + 1) taps, above the supported ", samplers::kMaxElasticTaps);
+    int64_t ks = sigma_c > 0 ? static_cast<int64_t>(8 * sigma_c + 1) : 1;
     if (ks % 2 == 0) ks += 1;
-    TORCH_CHECK(sigma_c <= 0 || ks <= samplers::kMaxElasticTaps, op, ": sigma ", sigma_c,
-                " needs a kernel of ", ks, " taps, above the supported ", samplers::kMaxElasticTaps);
     TORCH_CHECK(sigma_c <= 0 || (hyper[2] > 0 && hyper[3] > 0), op,
                 ": sigma values must both be > 0 or both be <= 0 (torchvision's blur rejects the mix), got ",
                 hyper[2], " and ", hyper[3]);

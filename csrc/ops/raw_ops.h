@@ -154,8 +154,15 @@ TORCHRNG_HD void dirichlet_row(const core::SampleBlocks& blocks, const double* a
       sum = sum * core::pm_exp(max_log - l) + 1.0;
       max_log = l;
     } else {
-      sum = sum + core::pm_exp(l - max_log);
+      const double d = l - max_log;  // NaN only when both are -inf: a tie, weight 1 like max_log's
+      sum = sum + (d == d ? core::pm_exp(d) : 1.0);
     }
+  }
+  if (!(max_log > -1.7976931348623157e308)) {
+    // Every log-gamma is -inf (concentrations below about 1e-307 overflow the boost term
+    // log(U) / alpha): l - max_log would be NaN. The gammas are indistinguishable: equal shares.
+    for (int64_t i = 0; i < k; ++i) row[i] = to_output<T>(1.0 / static_cast<double>(k));
+    return;
   }
   for (int64_t i = 0; i < k; ++i) {
     const double l = core::log_gamma_variate(blocks, static_cast<uint64_t>(i) * core::kGammaBlocks, alpha[i]);

@@ -115,6 +115,7 @@ struct RawOps {
   static void randint(const Tensor& out, int64_t low, int64_t high, c10::IntArrayRef stream, const OptGen& gen) {
     constexpr const char* op = "torchrng.randint";
     check_output(out, op);
+    check_integral_output(out, op);
     TORCH_CHECK(low < high, op, ": low must be < high, got low=", low, ", high=", high);
     const core::Stream s = parse_stream(stream, op);
     const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
@@ -129,6 +130,7 @@ struct RawOps {
   static void randperm(const Tensor& out, c10::IntArrayRef stream, const OptGen& gen) {
     constexpr const char* op = "torchrng.randperm";
     check_output(out, op);
+    check_integral_output(out, op);
     TORCH_CHECK(out.dim() == 2, op, ": out must be 2-D (rows, n), got ", out.dim(), "-D");
     const core::Stream s = parse_stream(stream, op);
     const int64_t rows = out.size(0), n = out.size(1);

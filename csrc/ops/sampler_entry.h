@@ -29,6 +29,10 @@ struct RowsArgs {
   int64_t max_boxes;
 };
 
+// Image heights and widths must be below 2^31: areas then stay below 2^62, and every size a
+// sampler derives from them (torchrng.sample bounds the scale factors) fits int64.
+constexpr int64_t kMaxImageSide = int64_t{1} << 31;
+
 TORCHRNG_HD uint64_t sample_index(const RowsArgs& a, int64_t i) {
   return a.indices ? static_cast<uint64_t>(a.indices[i]) : static_cast<uint64_t>(i);
 }
@@ -37,11 +41,16 @@ template <class S, class Blocks>
 TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a, int64_t i) {
   const int64_t h = a.sizes ? a.sizes[2 * i] : a.height;
   const int64_t w = a.sizes ? a.sizes[2 * i + 1] : a.width;
-  TORCHRNG_DEVICE_ASSERT(h >= 1 && w >= 1);
+  TORCHRNG_DEVICE_ASSERT(h >= 1 && w >= 1 && h < kMaxImageSide && w < kMaxImageSide);
   using Value = typename S::Value;
   Value* row = static_cast<Value*>(a.out) + i * a.columns;
   if constexpr (samplers::UsesBoxes<S>::value) {
-    s(blocks, h, w, row, samplers::SampleBoxes{a.boxes + i * a.max_boxes * 4, a.box_counts[i]});
+    // A count outside [0, max_boxes] would read and write past the sample's slots: checked on the
+    // host for CPU tensors, a device-side assert on the GPU, and clamped either way.
+    const int64_t count = a.box_counts[i];
+    TORCHRNG_DEVICE_ASSERT(count >= 0 && count <= a.max_boxes);
+    const int64_t safe = count < 0 ? 0 : (count > a.max_boxes ? a.max_boxes : count);
+    s(blocks, h, w, row, samplers::SampleBoxes{a.boxes + i * a.max_boxes * 4, safe});
   } else {
     s(blocks, h, w, row);
   }
@@ -62,9 +71,16 @@ void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> h
                 op, ": sizes must be a contiguous (n, 2) int64 tensor, got ", t.sizes());
     TORCH_CHECK(t.device() == out.device(), op, ": sizes must be on ", out.device());
     args.sizes = t.data_ptr<int64_t>();
+    if (t.is_cpu()) {  // on a GPU a bad size trips the kernel's device-side assert instead
+      for (int64_t k = 0; k < 2 * n; ++k) {
+        TORCH_CHECK(args.sizes[k] >= 1 && args.sizes[k] < kMaxImageSide, op,
+                    ": sizes must hold heights and widths in [1, 2**31), got ", args.sizes[k]);
+      }
+    }
   } else {
-    TORCH_CHECK(image_size.size() == 2 && image_size[0] >= 1 && image_size[1] >= 1, op,
-                ": image_size must be (height, width) with both >= 1, got ", image_size);
+    TORCH_CHECK(image_size.size() == 2 && image_size[0] >= 1 && image_size[1] >= 1 &&
+                    image_size[0] < kMaxImageSide && image_size[1] < kMaxImageSide,
+                op, ": image_size must be (height, width) with both in [1, 2**31), got ", image_size);
     args.height = image_size[0];
     args.width = image_size[1];
   }
@@ -87,6 +103,12 @@ void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> h
     args.boxes = b.data_ptr<double>();
     args.box_counts = box_counts->data_ptr<int64_t>();
     args.max_boxes = b.size(1);
+    if (box_counts->is_cpu()) {
+      for (int64_t k = 0; k < n; ++k) {
+        TORCH_CHECK(args.box_counts[k] >= 0 && args.box_counts[k] <= args.max_boxes, op,
+                    ": box_counts must lie in [0, ", args.max_boxes, "], got ", args.box_counts[k]);
+      }
+    }
   }
   const core::Stream s = parse_stream(stream, op);
   samplers::visit_sampler(sampler, hyper, [&](const auto& smp) {

@@ -265,7 +265,8 @@ struct AugMix {
     }
     double sum = 0.0;
     for (int64_t c = 0; c < width; ++c) {
-      weights[c] = core::pm_exp(weights[c] - max_log);
+      // All logs -inf (alpha below about 1e-307): equal weights rather than exp(NaN).
+      weights[c] = max_log > -1.7976931348623157e308 ? core::pm_exp(weights[c] - max_log) : 1.0;
       sum = sum + weights[c];
     }
     for (int64_t c = 0; c < width; ++c) weights[c] = weights[c] / sum * row[1];

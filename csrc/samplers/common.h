@@ -46,6 +46,16 @@ TORCHRNG_HD double py_int(double x) { return core::pm_trunc(x); }
 // Python's round(x): round half to even.
 TORCHRNG_HD double py_round(double x) { return core::pm_rint(x); }
 
+// A double as int64 without undefined behaviour: values at or beyond the int64 limits saturate and
+// NaN gives 0. The same as static_cast for every value the validated samplers produce; the raw op
+// can be handed hyperparameters no wrapper would pass, whose sizes would overflow the cast.
+TORCHRNG_HD int64_t to_i64(double x) {
+  if (!(x == x)) return 0;
+  if (x >= 9223372036854775807.0) return INT64_MAX;  // the literal is 2^63
+  if (x <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(x);
+}
+
 TORCHRNG_HD double min_d(double a, double b) { return a < b ? a : b; }
 TORCHRNG_HD double max_d(double a, double b) { return a > b ? a : b; }
 TORCHRNG_HD int64_t floor_div(int64_t a, int64_t b) {  // Python's a // b for b > 0

@@ -68,10 +68,10 @@ struct IoUCrop {
         }
         if (!any_within || best_iou < min_iou) continue;
         row[0] = 1;
-        row[1] = static_cast<int64_t>(top);
-        row[2] = static_cast<int64_t>(left);
-        row[3] = static_cast<int64_t>(new_h);
-        row[4] = static_cast<int64_t>(new_w);
+        row[1] = to_i64(top);
+        row[2] = to_i64(left);
+        row[3] = to_i64(new_h);
+        row[4] = to_i64(new_w);
         for (int64_t m = 0; m < boxes.count; ++m) {
           const double* bx = boxes.xyxy + 4 * m;
           const double cx = 0.5 * (bx[0] + bx[2]), cy = 0.5 * (bx[1] + bx[3]);

@@ -35,7 +35,7 @@ struct Erasing {
       const double h = py_round(core::pm_sqrt(erase_area * aspect));
       const double w = py_round(core::pm_sqrt(erase_area / aspect));
       if (!(h < H && w < W)) continue;
-      const int64_t hi = static_cast<int64_t>(h), wi = static_cast<int64_t>(w);
+      const int64_t hi = to_i64(h), wi = to_i64(w);
       row[1] = 1;
       row[2] = randint_in(blocks(2), 0, height - hi + 1);
       row[3] = randint_in(blocks(3), 0, width - wi + 1);

@@ -42,7 +42,7 @@ struct ResizedCrop {
       const double w = py_round(core::pm_sqrt(target_area * aspect));
       const double h = py_round(core::pm_sqrt(target_area / aspect));
       if (0 < w && w <= W && 0 < h && h <= H) {
-        const int64_t hi = static_cast<int64_t>(h), wi = static_cast<int64_t>(w);
+        const int64_t hi = to_i64(h), wi = to_i64(w);
         row[0] = randint_in(blocks(1), 0, height - hi + 1);
         row[1] = randint_in(blocks(2), 0, width - wi + 1);
         row[2] = hi;
@@ -57,7 +57,7 @@ struct ResizedCrop {
     } else if (in_ratio > ratio_max) {
       w = py_round(h * ratio_max);
     }
-    const int64_t hi = static_cast<int64_t>(h), wi = static_cast<int64_t>(w);
+    const int64_t hi = to_i64(h), wi = to_i64(w);
     row[0] = floor_div(height - hi, 2);
     row[1] = floor_div(width - wi, 2);
     row[2] = hi;
@@ -158,10 +158,10 @@ TORCHRNG_HD bool degenerate_quad(const double* pts) {
   for (int a = 0; a < 4; ++a) {
     for (int b = a + 1; b < 4; ++b) {
       for (int c = b + 1; c < 4; ++c) {
-        const int64_t abx = static_cast<int64_t>(pts[2 * b] - pts[2 * a]);
-        const int64_t aby = static_cast<int64_t>(pts[2 * b + 1] - pts[2 * a + 1]);
-        const int64_t acx = static_cast<int64_t>(pts[2 * c] - pts[2 * a]);
-        const int64_t acy = static_cast<int64_t>(pts[2 * c + 1] - pts[2 * a + 1]);
+        const int64_t abx = to_i64(pts[2 * b] - pts[2 * a]);
+        const int64_t aby = to_i64(pts[2 * b + 1] - pts[2 * a + 1]);
+        const int64_t acx = to_i64(pts[2 * c] - pts[2 * a]);
+        const int64_t acy = to_i64(pts[2 * c + 1] - pts[2 * a + 1]);
         if (abx * acy - aby * acx == 0) return true;
       }
     }
@@ -221,8 +221,8 @@ struct Perspective {
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1.0 : 0.0;
-    const int64_t bound_h = static_cast<int64_t>(py_int(distortion_scale * static_cast<double>(height / 2))) + 1;
-    const int64_t bound_w = static_cast<int64_t>(py_int(distortion_scale * static_cast<double>(width / 2))) + 1;
+    const int64_t bound_h = to_i64(py_int(distortion_scale * static_cast<double>(height / 2))) + 1;
+    const int64_t bound_w = to_i64(py_int(distortion_scale * static_cast<double>(width / 2))) + 1;
     double* end = row + 9;
     end[0] = static_cast<double>(randint_in(blocks(1), 0, bound_w));
     end[1] = static_cast<double>(randint_in(blocks(2), 0, bound_h));
@@ -254,10 +254,10 @@ struct ZoomOut {
     const double canvas_w = py_int(W * r), canvas_h = py_int(H * r);
     const double left = py_int((canvas_w - W) * unit(b.v[2]));
     const double top = py_int((canvas_h - H) * unit(b.v[3]));
-    row[1] = static_cast<int64_t>(left);
-    row[2] = static_cast<int64_t>(top);
-    row[3] = static_cast<int64_t>(canvas_w - (left + W));
-    row[4] = static_cast<int64_t>(canvas_h - (top + H));
+    row[1] = to_i64(left);
+    row[2] = to_i64(top);
+    row[3] = to_i64(canvas_w - (left + W));
+    row[4] = to_i64(canvas_h - (top + H));
   }
 };
 
@@ -273,8 +273,8 @@ struct ScaleJitter {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double scale = scale_lo + unit(blocks(0).v[0]) * (scale_hi - scale_lo);
     const double r = min_d(target_w / H, target_h / W) * scale;
-    row[0] = static_cast<int64_t>(py_int(H * r));
-    row[1] = static_cast<int64_t>(py_int(W * r));
+    row[0] = to_i64(py_int(H * r));
+    row[1] = to_i64(py_int(W * r));
   }
 };
 
@@ -293,8 +293,8 @@ struct ShortestSize {
     const double min_size = sizes[randint_in(blocks(0), 0, count)];
     double r = min_size / min_d(H, W);
     if (max_size >= 0) r = min_d(r, max_size / max_d(H, W));
-    row[0] = static_cast<int64_t>(py_int(H * r));
-    row[1] = static_cast<int64_t>(py_int(W * r));
+    row[0] = to_i64(py_int(H * r));
+    row[1] = to_i64(py_int(W * r));
   }
 };
 

@@ -35,8 +35,8 @@ struct CutMix {
     const int64_t r_x = randint_in(blocks(core::kBetaBlocks), 0, width);
     const int64_t r_y = randint_in(blocks(core::kBetaBlocks + 1), 0, height);
     const double r = 0.5 * core::pm_sqrt(1.0 - lam);
-    const int64_t half_w = static_cast<int64_t>(py_int(r * static_cast<double>(width)));
-    const int64_t half_h = static_cast<int64_t>(py_int(r * static_cast<double>(height)));
+    const int64_t half_w = to_i64(py_int(r * static_cast<double>(width)));
+    const int64_t half_h = to_i64(py_int(r * static_cast<double>(height)));
     const int64_t x1 = r_x - half_w > 0 ? r_x - half_w : 0;
     const int64_t y1 = r_y - half_h > 0 ? r_y - half_h : 0;
     const int64_t x2 = r_x + half_w < width ? r_x + half_w : width;
@@ -45,7 +45,9 @@ struct CutMix {
     row[1] = static_cast<double>(y1);
     row[2] = static_cast<double>(x2);
     row[3] = static_cast<double>(y2);
-    row[4] = 1.0 - static_cast<double>((x2 - x1) * (y2 - y1)) / static_cast<double>(width * height);
+    // Areas as doubles: the same values as the int64 products below 2^53, no overflow above.
+    row[4] = 1.0 - static_cast<double>(x2 - x1) * static_cast<double>(y2 - y1) /
+                       (static_cast<double>(width) * static_cast<double>(height));
   }
 };
 

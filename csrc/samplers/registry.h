@@ -95,7 +95,13 @@ inline void need(c10::ArrayRef<double> h, size_t n, const char* name) {
   for (double v : h) TORCH_CHECK(!std::isnan(v), "torchrng.sample.", name, ": hyperparameters must not be NaN");
 }
 
-inline int64_t as_int(double v) { return static_cast<int64_t>(v); }
+// Integer hyperparameters travel as doubles: they must be exact integers of at most 2^53 in
+// magnitude (a larger or infinite value would make the cast to int64 undefined).
+inline int64_t as_int(double v) {
+  TORCH_CHECK(std::isfinite(v) && v >= -9007199254740992.0 && v <= 9007199254740992.0,
+              "torchrng.sample: an integer hyperparameter must be finite and at most 2**53 in magnitude, got ", v);
+  return static_cast<int64_t>(v);
+}
 
 }  // namespace detail
 
@@ -118,8 +124,9 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
       return visit(Rotation{h[0], h[1]});
     case kAffine: {
       need(h, 11, "affine");
-      Affine a{h[0], h[1], h[2], h[3], h[4], h[5], static_cast<int>(h[6]), {h[7], h[8], h[9], h[10]}};
-      TORCH_CHECK(a.shear_count == 0 || a.shear_count == 2 || a.shear_count == 4, "torchrng.sample.affine: bad shear");
+      const int64_t shear_count = as_int(h[6]);
+      TORCH_CHECK(shear_count == 0 || shear_count == 2 || shear_count == 4, "torchrng.sample.affine: bad shear");
+      Affine a{h[0], h[1], h[2], h[3], h[4], h[5], static_cast<int>(shear_count), {h[7], h[8], h[9], h[10]}};
       return visit(a);
     }
     case kPerspective:
@@ -147,7 +154,9 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
                   "torchrng.sample.iou_crop: expected 7 hyperparameters and 1 to ", kMaxListValues, " options");
       IoUCrop s{h[0], h[1], h[2], h[3], as_int(h[4]), as_int(h[5]), as_int(h[6]), static_cast<int>(h.size() - 7), {}};
       for (size_t i = 7; i < h.size(); ++i) s.options[i - 7] = h[i];
-      TORCH_CHECK(s.trials >= 1 && s.rounds >= 1 && s.max_boxes >= 0, "torchrng.sample.iou_crop: bad budget");
+      TORCH_CHECK(s.trials >= 1 && s.rounds >= 1 && s.max_boxes >= 0 && s.trials < (1 << 24) && s.rounds < (1 << 24) &&
+                      s.rounds * (1 + s.trials) <= (1 << 24),
+                  "torchrng.sample.iou_crop: bad budget: need trials, rounds >= 1 and rounds * (1 + trials) <= 2**24");
       return visit(s);
     }
     case kColorJitter: {
@@ -191,11 +200,12 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
       for (int i = 0; i < s.count; ++i) {
         for (int k = 0; k < 2; ++k) {
           const double* e = h.data() + 1 + 6 * i + 3 * k;
-          s.op[i][k] = static_cast<int>(e[0]);
-          s.prob[i][k] = e[1];
-          s.bin[i][k] = static_cast<int>(e[2]);
-          TORCH_CHECK(s.op[i][k] >= 0 && s.op[i][k] < kNumAugOps && s.bin[i][k] >= -1 && s.bin[i][k] < 10,
+          const int64_t op = as_int(e[0]), bin = as_int(e[2]);
+          TORCH_CHECK(op >= 0 && op < kNumAugOps && bin >= -1 && bin < 10,
                       "torchrng.sample.auto_augment: bad sub-policy ", i);
+          s.op[i][k] = static_cast<int>(op);
+          s.prob[i][k] = e[1];
+          s.bin[i][k] = static_cast<int>(bin);
         }
       }
       return visit(s);

@@ -110,6 +110,9 @@ def _mix_rows(sampler, columns, hyper, blocks, generator, n, indices, image_size
     if per_sample:
         return draw_rows(sampler, columns, torch.float64, hyper, blocks, generator, *batch)
     n, idx, hw, sizes, device = batch
+    if sizes is not None and needs_size:
+        raise ValueError("cutmix: per_sample=False draws one box for the whole batch, which needs one image size: "
+                         "pass image_size=(H, W), or per_sample=True for per-sample image sizes")
     # One draw for the batch: the row of its first sample, repeated. The generator still hands
     # out n sample indices, as with per_sample=True.
     m = min(n, 1)

@@ -51,7 +51,7 @@ def _jitter_range(value, name, center=1.0, bound=(0.0, math.inf), clip_first_on_
         if clip_first_on_zero:
             value[0] = max(value[0], 0.0)
     elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
-        value = [float(x) for x in value]
+        value = [v.real_arg(x, name) for x in value]
     else:
         raise TypeError(f"{name}={value} should be a single number or a sequence with length 2.")
     if not bound[0] <= value[0] <= value[1] <= bound[1]:

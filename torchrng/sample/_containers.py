@@ -23,7 +23,7 @@ def _count(transforms, num_transforms, *, required: bool = True) -> int | None:
         if not isinstance(transforms, (Sequence, torch.nn.ModuleList)) or isinstance(transforms, str):
             raise TypeError("Argument transforms should be a sequence of callables")
         if not transforms:
-            raise ValueError("Pass at least one transform")
+            raise ValueError("transforms: pass at least one transform")
         count = len(transforms)
         if num_transforms is not None and v.int_arg(num_transforms, "num_transforms") != count:
             raise ValueError(f"num_transforms={num_transforms} does not match the {count} transforms given")
@@ -51,6 +51,10 @@ def choice_cumulative(weights) -> list[float]:
     if any(x < 0 for x in w):
         raise ValueError(f"p must not hold negative weights, got {list(weights)}")
     total = sum(w)
+    if total == float("inf"):  # finite weights whose sum overflows: the same ratios, rescaled
+        top = max(w)
+        w = [x / top for x in w]
+        total = sum(w)
     if not total > 0:
         raise ValueError(f"p must hold a positive weight (they are normalised by their sum), got {list(weights)}")
     probs = [x / total for x in w]

@@ -12,6 +12,10 @@ from .._streams import GeneratorLike, resolve
 
 _op = torch.ops.torchrng.sample_rows
 
+MAX_SIDE = 1 << 31
+"""Image heights and widths must be below 2**31 (so areas stay below 2**62 and every size a sampler
+derives fits int64)."""
+
 
 def _indices_arg(indices, device: torch.device | None) -> torch.Tensor:
     if isinstance(indices, torch.Tensor):
@@ -39,7 +43,7 @@ def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
     """Returns (n, indices_tensor_or_None, (H, W) or None, sizes_tensor_or_None, device)."""
     if indices is None and type(n) is int and n >= 0 and device is None and (
         type(image_size) is tuple and len(image_size) == 2 and type(image_size[0]) is int
-        and type(image_size[1]) is int and image_size[0] >= 1 and image_size[1] >= 1
+        and type(image_size[1]) is int and 1 <= image_size[0] < MAX_SIDE and 1 <= image_size[1] < MAX_SIDE
     ):
         return n, None, image_size, None, v.device_arg(None)  # the common case, checked cheaply
     if device is None:
@@ -74,12 +78,16 @@ def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
             sizes = image_size.to(device=device, dtype=torch.int64).contiguous()
             if sizes.device.type == "cpu" and n and int(sizes.min()) < 1:
                 raise ValueError("image_size: every height and width must be >= 1")
+            if sizes.device.type == "cpu" and n and int(sizes.max()) >= MAX_SIDE:
+                raise ValueError(f"image_size: every height and width must be below 2**31, got {int(sizes.max())}")
     else:
         hw = v.shape_arg(image_size, "image_size")
         if len(hw) != 2:
             raise ValueError(f"image_size must be (height, width), got {image_size!r}")
     if hw is not None and min(hw) < 1:
         raise ValueError(f"image_size: height and width must be >= 1, got {hw}")
+    if hw is not None and max(hw) >= MAX_SIDE:
+        raise ValueError(f"image_size: height and width must be below 2**31, got {hw}")
     return n, idx, hw, sizes, device
 
 

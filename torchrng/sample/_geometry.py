@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import as_bool, as_int, draw_rows, resolve_batch
+from ._driver import MAX_SIDE, as_bool, as_int, draw_rows, resolve_batch
 
 __all__ = [
     "horizontal_flip", "vertical_flip", "resized_crop", "crop", "rotation", "affine", "perspective",
@@ -65,7 +65,11 @@ def setup_angle(x, name, req_sizes=(2,)) -> list[float]:
         x = [-x, x]
     else:
         _check_sequence_input(x, name, req_sizes)
-    return [v.finite_arg(d, name) for d in x]
+    values = [v.finite_arg(d, name) for d in x]
+    for lo, hi in zip(values[::2], values[1::2]):
+        if not math.isfinite(hi - lo):  # a draw is lo + u * (hi - lo)
+            raise ValueError(f"{name}: the range ({lo}, {hi}) is too wide (its width overflows float64)")
+    return values
 
 
 def setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.") -> tuple[int, int]:
@@ -78,6 +82,8 @@ def setup_size(size, error_msg="Please provide only two dimensions (h, w) for si
     h, w = (v.int_arg(s, "size") for s in size)
     if h < 1 or w < 1:
         raise ValueError(f"size must be positive, got {(h, w)}")
+    if max(h, w) >= MAX_SIDE:
+        raise ValueError(f"size must be below 2**31 (as image sides), got {(h, w)}")
     return h, w
 
 
@@ -87,6 +93,8 @@ def range_arg(values, name: str, *, positive: bool = False) -> tuple[float, floa
     lo, hi = (v.finite_arg(x, name) for x in values)
     if lo > hi:
         raise ValueError(f"{name} should be of kind (min, max), got {tuple(values)}")
+    if not math.isfinite(hi - lo):
+        raise ValueError(f"{name}: the range ({lo}, {hi}) is too wide (its width overflows float64)")
     if positive and lo <= 0:
         raise ValueError(f"{name} values should be positive, got {tuple(values)}")
     return lo, hi
@@ -145,6 +153,8 @@ def crop_hyper(size, padding=None, pad_if_needed=False) -> list[float]:
         pad_left, pad_right, pad_top, pad_bottom = _parse_pad_padding(padding) if padding else (0, 0, 0, 0)
         if min(pad_left, pad_right, pad_top, pad_bottom) < 0:
             raise ValueError(f"padding must be >= 0, got {padding}")
+        if max(pad_left, pad_right, pad_top, pad_bottom) >= MAX_SIDE:
+            raise ValueError(f"padding must be below 2**31, got {padding}")
     else:
         pad_left = pad_right = pad_top = pad_bottom = 0
     return [h, w, pad_left, pad_right, pad_top, pad_bottom, 1.0 if pad_if_needed else 0.0]
@@ -257,6 +267,8 @@ def zoom_out_hyper(side_range=(1.0, 4.0), p=0.5) -> list[float]:
     s0, s1 = (v.finite_arg(x, "side_range") for x in side_range)
     if s0 < 1.0 or s0 > s1:
         raise ValueError(f"Invalid side range provided {side_range}.")
+    if s1 > MAX_SIDE:  # the canvas side, side * r < 2**62, must fit the int64 padding
+        raise ValueError(f"side_range must be at most 2**31, got {side_range}")
     return [p, s0, s1]
 
 
@@ -276,6 +288,9 @@ def scale_jitter_hyper(target_size, scale_range=(0.1, 2.0)) -> list[float]:
     s0, s1 = range_arg(scale_range, "scale_range")
     if s0 <= 0:
         raise ValueError(f"scale_range values should be positive, got {tuple(scale_range)}")
+    if max(th, tw) >= MAX_SIDE or s1 > MAX_SIDE:  # the output side is at most max(target_size) * s1
+        raise ValueError(f"target_size must be below 2**31 and scale_range at most 2**31, got {tuple(target_size)} "
+                         f"and {tuple(scale_range)}")
     return [th, tw, s0, s1]
 
 
@@ -294,9 +309,13 @@ def shortest_size_hyper(min_size, max_size=None) -> list[float]:
     sizes = [v.int_arg(s, "min_size") for s in sizes]
     if min(sizes) < 1:
         raise ValueError(f"min_size values must be >= 1, got {sizes}")
+    if max(sizes) >= MAX_SIDE:  # sizes scale by up to 2**31 (the image's aspect ratio): < 2**62
+        raise ValueError(f"min_size values must be below 2**31, got {sizes}")
     cap = -1.0
     if max_size is not None:
         cap = float(v.int_arg(max_size, "max_size", minimum=1))
+        if cap >= MAX_SIDE:
+            raise ValueError(f"max_size must be below 2**31, got {max_size}")
     return [cap, *map(float, sizes)]
 
 
@@ -307,18 +326,26 @@ def shortest_size(generator, *, n=None, indices=None, image_size, device=None, m
     return {"size": rows}
 
 
-def resize(generator, *, n=None, indices=None, image_size=None, device=None, min_size, max_size):
-    """RandomResize: {'size' int64 (n,)} uniform in [min_size, max_size) (max_size exclusive, as
-    torchvision's randint, whatever its docstring says)."""
+def resize_bounds(min_size, max_size) -> tuple[int, int]:
     lo, hi = v.int_arg(min_size, "min_size", minimum=1), v.int_arg(max_size, "max_size")
     if lo >= hi:
         raise ValueError(f"min_size must be < max_size (max_size is exclusive), got {lo} and {hi}")
+    if hi > 2**53:  # the bounds travel as float64
+        raise ValueError(f"max_size must be at most 2**53, got {hi}")
+    return lo, hi
+
+
+def resize(generator, *, n=None, indices=None, image_size=None, device=None, min_size, max_size):
+    """RandomResize: {'size' int64 (n,)} uniform in [min_size, max_size) (max_size exclusive, as
+    torchvision's randint, whatever its docstring says)."""
+    lo, hi = resize_bounds(min_size, max_size)
     rows = draw_rows(RESIZE, 1, torch.int64, [lo, hi], 1, generator,
                      *_batch(n, indices, image_size, device, needs_size=False))
     return {"size": rows[:, 0]}
 
 
 IOU_CROP_ROUNDS = 10
+IOU_CROP_MAX_BLOCKS = 1 << 24
 
 
 @cached
@@ -337,6 +364,9 @@ def iou_crop_hyper(min_scale=0.3, max_scale=1.0, min_aspect_ratio=0.5, max_aspec
     options = [v.finite_arg(o, "sampler_options") for o in options]
     trials = v.int_arg(trials, "trials", minimum=1)
     rounds = v.int_arg(rounds, "rounds", minimum=1)
+    if rounds * (1 + trials) > IOU_CROP_MAX_BLOCKS:  # a sample that never fits runs the whole budget
+        raise ValueError(f"trials and rounds: the budget rounds * (1 + trials) must be at most 2**24 blocks, "
+                         f"got rounds={rounds}, trials={trials}")
     return [*values, float(trials), float(rounds), 0.0, *options]
 
 

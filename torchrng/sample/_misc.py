@@ -27,6 +27,7 @@ def _kernel_size_arg(kernel_size) -> tuple[int, int]:
         raise ValueError(msg)
     else:
         ks = tuple(kernel_size)
+    ks = tuple(v.int_arg(k, "kernel_size") for k in ks)
     for k in ks:
         if k <= 0 or k % 2 == 0:
             raise ValueError("Kernel size value should be an odd and positive number.")

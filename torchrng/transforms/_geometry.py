@@ -74,7 +74,10 @@ class RandomRotation(DropIn, T.RandomRotation):
     _sampler = G.ROTATION
 
     def _hyper(self):
-        return list(self.degrees)
+        lo, hi = G.setup_angle(list(self.degrees), "degrees")  # finite (torchvision lets NaN through)
+        if lo > hi:
+            raise ValueError(f"degrees should be of kind (min, max), got {(lo, hi)}")
+        return [lo, hi]
 
     def _size(self, flat_inputs):
         return 1, 1
@@ -148,9 +151,7 @@ class RandomResize(DropIn, T.RandomResize):
     _sampler = G.RESIZE
 
     def _hyper(self):
-        if self.min_size >= self.max_size:
-            raise ValueError(f"min_size must be < max_size (max_size is exclusive), got {self.min_size}, {self.max_size}")
-        return [self.min_size, self.max_size]
+        return list(G.resize_bounds(self.min_size, self.max_size))
 
     def _size(self, flat_inputs):
         return 1, 1
