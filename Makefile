@@ -29,7 +29,7 @@ build: setup
 	$(PY) -c "import torchrng; print('torchrng', torchrng.__version__, 'cuda kernels:', torchrng.has_cuda())"
 
 pytest: build
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -m "" tests
 
 cpp-test: setup
 	cmake -S . -B $(CMAKE_BUILD) -DCMAKE_BUILD_TYPE=Release \
@@ -59,3 +59,33 @@ sanitize: setup
 
 clean:
 	rm -rf build $(CMAKE_BUILD) build-asan *.egg-info torchrng/_C*.so
+
+# The Python tests against an extension built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (plus float-cast-overflow; CPU kernels). The build happens in a copy of the tree,
+# $(SANITIZE_DIR) (under the ignored build/), so the shared in-place torchrng/_C*.so is never
+# replaced; the tests run from that copy with the sanitizer runtimes preloaded into Python (which is
+# not itself instrumented). Any report aborts the run. SANITIZE_TESTS picks the tests.
+SANITIZE_DIR   ?= build/sanitize-python
+SANITIZE_TESTS ?= tests/test_fuzz_batch.py tests/test_fuzz_random.py tests/test_fuzz_ops.py tests/test_fuzz_sample.py \
+                  tests/test_fuzz_transforms.py tests/test_reliability_overflow.py \
+                  tests/test_reliability_concurrency.py tests/test_reliability_regressions.py \
+                  tests/test_faults.py tests/test_batch.py tests/test_random.py \
+                  tests/test_philox.py tests/test_keys.py tests/test_generator.py tests/test_golden.py \
+                  tests/test_sample_geometry.py tests/test_sample_color.py tests/test_sample_augment.py \
+                  tests/test_sample_auto_augment.py tests/test_transforms.py
+BUILD_LOCK     := $(shell command -v flock >/dev/null 2>&1 && echo flock /tmp/torchrng_build.lock)
+SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0:symbolize=1 \
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1 \
+                  LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)"
+
+.PHONY: sanitize-python
+sanitize-python: setup
+	rm -rf $(SANITIZE_DIR) && mkdir -p $(SANITIZE_DIR)
+	cp -r setup.py pyproject.toml csrc torchrng tests benchmarks $(SANITIZE_DIR)/
+	rm -f $(SANITIZE_DIR)/torchrng/_C*.so
+	find $(SANITIZE_DIR) -name __pycache__ -prune -exec rm -rf {} +
+	cd $(SANITIZE_DIR) && $(BUILD_LOCK) env TORCHRNG_SANITIZE=1 TORCHRNG_CUDA=0 MAX_JOBS=$(JOBS) \
+	  $(abspath $(PY)) setup.py -q build_ext --inplace > build.log 2>&1 || (tail -50 build.log; exit 1)
+	cd $(SANITIZE_DIR) && $(SANITIZE_ENV) $(abspath $(PY)) -c \
+	  "import torchrng, os; assert os.path.dirname(torchrng.__file__) == os.path.abspath('torchrng'), torchrng.__file__; print('sanitized torchrng from', torchrng.__file__)"
+	cd $(SANITIZE_DIR) && $(SANITIZE_ENV) $(abspath $(PY)) -m pytest -q -p no:cacheprovider --capture=sys $(SANITIZE_TESTS)

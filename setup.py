@@ -6,6 +6,10 @@ Environment switches:
   TORCH_CUDA_ARCH_LIST     CUDA architectures, e.g. "8.0;9.0+PTX". Default: the visible GPUs, or
                            "9.0" when none is visible (a GPU-less build box).
   TORCHRNG_DEBUG=1         -O0 -g instead of -O3.
+  TORCHRNG_SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer (and float-cast-overflow), -O1 -g,
+                           CPU kernels only. Refused in a git checkout (the in-place torchrng/_C*.so is
+                           shared): `make sanitize-python` builds in a copy of the tree, build/sanitize-python.
+                           TORCHRNG_SANITIZE_FORCE=1 overrides the refusal.
   MAX_JOBS                 parallel compile jobs (ninja).
 """
 
@@ -52,17 +56,36 @@ def _sources(pattern: str) -> list[str]:
     return sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, pattern)))
 
 
+SANITIZE_FLAGS = ["-fsanitize=address,undefined,float-cast-overflow", "-fno-omit-frame-pointer",
+                  "-fno-sanitize-recover=all"]
+
+
+def _sanitize_requested() -> bool:
+    if os.environ.get("TORCHRNG_SANITIZE", "0") != "1":
+        return False
+    if os.path.exists(os.path.join(ROOT, ".git")) and os.environ.get("TORCHRNG_SANITIZE_FORCE", "0") != "1":
+        raise RuntimeError(
+            "TORCHRNG_SANITIZE=1 would replace the shared in-place torchrng/_C*.so of this checkout with a "
+            "sanitized build; run `make sanitize-python` (it builds in a copy, build/sanitize-python) or set "
+            "TORCHRNG_SANITIZE_FORCE=1"
+        )
+    return True
+
+
 def make_extension():
-    with_cuda = _cuda_requested()
+    sanitize = _sanitize_requested()
+    with_cuda = _cuda_requested() and not sanitize
     debug = os.environ.get("TORCHRNG_DEBUG", "0") == "1"
     opt = ["-O0", "-g"] if debug else ["-O3"]
+    if sanitize:
+        opt = ["-O1", "-g"] + SANITIZE_FLAGS
     # Bit-identical CPU and CUDA results need the same IEEE operations on both sides: no fused
     # multiply-add contraction anywhere (see csrc/core/config.h).
     # at::parallel_for runs serially unless the extension itself is built with OpenMP.
     cxx = opt + ["-fopenmp", "-ffp-contract=off", "-fno-fast-math", f"-DTORCHRNG_CUDA_VERSION={_cuda_version_number() if with_cuda else -1}",
            f"-DTORCHRNG_TORCH_VERSION={torch.__version__.split('+')[0]}"]
     sources = _sources("csrc/*.cpp") + _sources("csrc/cpu/*.cpp")
-    kwargs = dict(extra_compile_args={"cxx": cxx}, extra_link_args=["-fopenmp"],
+    kwargs = dict(extra_compile_args={"cxx": cxx}, extra_link_args=["-fopenmp"] + (SANITIZE_FLAGS if sanitize else []),
                   include_dirs=[os.path.join(ROOT, "csrc")])
     if with_cuda:
         if not os.environ.get("TORCH_CUDA_ARCH_LIST") and not torch.cuda.is_available():
@@ -77,7 +100,7 @@ def make_extension():
         ext = CppExtension("torchrng._C", sources, **kwargs)
     print(
         f"torchrng build: cuda={with_cuda} arch={os.environ.get('TORCH_CUDA_ARCH_LIST', '-')} "
-        f"debug={debug} torch={torch.__version__} sources={len(sources)}"
+        f"debug={debug} sanitize={sanitize} torch={torch.__version__} sources={len(sources)}"
     )
     return ext
 
