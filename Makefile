@@ -9,7 +9,7 @@ VENV          := .venv
 PY            := $(VENV)/bin/python
 PIP           := $(PY) -m pip
 TORCH_PINS    := torch==2.14.1 torchvision==0.29.1
-TEST_DEPS     := pytest scipy hypothesis numpy ninja pybind11 setuptools wheel
+TEST_DEPS     := pytest scipy hypothesis numpy ninja pybind11 'setuptools>=77' wheel
 BENCH_DEPS    := kornia==0.9.* matplotlib tqdm
 CMAKE_BUILD   := build-cmake
 JOBS          ?= 2

@@ -153,6 +153,9 @@ def test_saturating_casts_in_the_raw_op():
     (lambda: S.gaussian_blur(K, n=1, kernel_size="3"), "kernel_size"),
     (lambda: S.random_apply(K, n=1, transforms=[]), "transforms"),
     (lambda: S.random_order(K, n=1, transforms=[]), "transforms"),
+    (lambda: S.affine(K, n=1, image_size=(8, 8), degrees=0, scale=(None, 1.0)), "scale"),
+    (lambda: S.affine(K, n=1, image_size=(8, 8), degrees=0, translate=(None, 0.5)), "translate"),
+    (lambda: S.elastic(K, n=1, image_size=(3, 3), sigma=1.0, alpha=(1e308, 0.0)), "alpha"),
 ])
 def test_errors_name_the_argument(call, match):
     """These raised `float() argument must be a string or a real number, not 'NoneType'`,
@@ -167,3 +170,34 @@ def test_random_choice_weights_whose_sum_overflows():
     out = S.random_choice(K, n=4000, p=[1e308, 1e308])["index"]
     assert set(out.tolist()) == {0, 1} and 0.45 < out.double().mean() < 0.55
     assert torch.equal(out, S.random_choice(K, n=4000, p=[1.0, 1.0])["index"])
+
+
+@pytest.mark.parametrize("p", [[0.0], [0.0, 0.0]])
+def test_drop_in_random_choice_zero_weights(p):
+    """The drop-in passed p to torchvision's constructor first, whose `prob / total` raised a
+    ZeroDivisionError naming nothing (found by the fuzz run of a clean clone)."""
+    import torchrng.transforms as T
+
+    with pytest.raises(ValueError, match="p must hold a positive weight"):
+        T.RandomChoice([T.RandomHorizontalFlip()] * len(p), p=p)
+
+
+def test_drop_in_random_choice_weights_whose_sum_overflows():
+    """torchvision's p / sum(p) turns [1e308, 1e308] into zeros; the drop-in keeps the ratios."""
+    from torchvision.transforms import v2 as TV
+
+    class Tag(torch.nn.Module):
+        def __init__(self, value):
+            super().__init__()
+            self.value = value
+
+        def forward(self, x):
+            return x + self.value
+
+    x = torch.zeros(1)
+    big = T.RandomChoice([Tag(0), Tag(1)], p=[1e308, 1e308])
+    even = T.RandomChoice([Tag(0), Tag(1)], p=[1.0, 1.0])
+    picks = [big(x, generator=torchrng.key(s)).item() for s in range(200)]
+    assert picks == [even(x, generator=torchrng.key(s)).item() for s in range(200)]
+    assert 0 < sum(picks) < 200
+    assert isinstance(big, TV.RandomChoice)

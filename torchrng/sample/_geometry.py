@@ -24,6 +24,8 @@ __all__ = [
 
 FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER, SHORTEST_SIZE, RESIZE, IOU_CROP = range(11)
 
+FLOAT32_MAX = 3.4028234663852886e38
+
 # --- validation, mirroring torchvision's constructors -------------------------------------------
 
 
@@ -208,16 +210,15 @@ def affine_hyper(degrees, translate=None, scale=None, shear=None) -> list[float]
     tx = ty = -1.0
     if translate is not None:
         _check_sequence_input(translate, "translate", req_sizes=(2,))
-        for t in translate:
-            if not (0.0 <= t <= 1.0):
-                raise ValueError("translation values should be between 0 and 1")
-        tx, ty = float(translate[0]), float(translate[1])
+        tx, ty = (v.finite_arg(t, "translate") for t in translate)
+        if not (0.0 <= tx <= 1.0 and 0.0 <= ty <= 1.0):
+            raise ValueError("translation values should be between 0 and 1")
     s0 = s1 = -1.0
     if scale is not None:
         _check_sequence_input(scale, "scale", req_sizes=(2,))
-        for s in scale:
-            if s <= 0:
-                raise ValueError("scale values should be positive")
+        s0, s1 = (v.finite_arg(x, "scale") for x in scale)
+        if s0 <= 0 or s1 <= 0:
+            raise ValueError("scale values should be positive")
         s0, s1 = range_arg(scale, "scale")
     shear_values = [0.0, 0.0, 0.0, 0.0]
     count = 0
@@ -431,6 +432,9 @@ def elastic_hyper(alpha=50.0, sigma=5.0) -> list[float]:
     from torchvision.transforms.v2._utils import _setup_number_or_seq
 
     a = [v.finite_arg(x, "alpha") for x in _setup_number_or_seq(alpha, "alpha")]
+    if any(abs(x) > FLOAT32_MAX for x in a):
+        # The displacement is float32: noise in [-1, 1] times alpha / size must stay finite.
+        raise ValueError(f"alpha values must be at most {FLOAT32_MAX:.6g} in magnitude (a float32 field), got {a}")
     s = [v.finite_arg(x, "sigma") for x in _setup_number_or_seq(sigma, "sigma")]
     if (s[0] > 0) != (s[1] > 0):
         raise ValueError(f"sigma values must both be > 0 (blur) or both be <= 0 (no blur), got {s}")

@@ -93,7 +93,18 @@ class RandomApply(Container, T.RandomApply):
 
 class RandomChoice(Container, T.RandomChoice):
     def __init__(self, transforms, p=None, *, generator=None, stream=None, streams=None) -> None:
+        if isinstance(p, Sequence) and isinstance(transforms, Sequence) and len(p) == len(transforms):
+            # Weights summing to 0 would reach torchvision's `prob / total` (a ZeroDivisionError
+            # naming nothing); negative, NaN or all-zero weights get a ValueError naming p.
+            from ..sample._containers import choice_cumulative
+
+            cumulative = tuple(choice_cumulative(p))
+        else:
+            cumulative = None
         T.RandomChoice.__init__(self, transforms, p)
+        # From the weights as given: torchvision's p / sum(p) turns weights whose sum overflows
+        # (1e308, 1e308) into zeros.
+        self._cumulative = cumulative
         self._setup(generator, stream, streams)
 
     def _decide(self, call: Call) -> dict:
