@@ -82,7 +82,8 @@ def make_extension():
     # Bit-identical CPU and CUDA results need the same IEEE operations on both sides: no fused
     # multiply-add contraction anywhere (see csrc/core/config.h).
     # at::parallel_for runs serially unless the extension itself is built with OpenMP.
-    cxx = opt + ["-fopenmp", "-ffp-contract=off", "-fno-fast-math", f"-DTORCHRNG_CUDA_VERSION={_cuda_version_number() if with_cuda else -1}",
+    # C++20 on every torch: older ones (2.11, the GPU machine's) default extensions to C++17.
+    cxx = opt + ["-std=c++20", "-fopenmp", "-ffp-contract=off", "-fno-fast-math", f"-DTORCHRNG_CUDA_VERSION={_cuda_version_number() if with_cuda else -1}",
            f"-DTORCHRNG_TORCH_VERSION={torch.__version__.split('+')[0]}"]
     sources = _sources("csrc/*.cpp") + _sources("csrc/cpu/*.cpp")
     kwargs = dict(extra_compile_args={"cxx": cxx}, extra_link_args=["-fopenmp"] + (SANITIZE_FLAGS if sanitize else []),
@@ -90,7 +91,7 @@ def make_extension():
     if with_cuda:
         if not os.environ.get("TORCH_CUDA_ARCH_LIST") and not torch.cuda.is_available():
             os.environ["TORCH_CUDA_ARCH_LIST"] = "9.0"
-        nvcc = opt + ["--fmad=false", "--expt-relaxed-constexpr", "-DTORCHRNG_WITH_CUDA"]
+        nvcc = opt + ["-std=c++20", "--fmad=false", "--expt-relaxed-constexpr", "-DTORCHRNG_WITH_CUDA"]
         nvcc += os.environ.get("NVCC_FLAGS", "").split()
         kwargs["extra_compile_args"]["nvcc"] = nvcc
         kwargs["extra_compile_args"]["cxx"] = cxx + ["-DTORCHRNG_WITH_CUDA"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -26,7 +27,9 @@ def test_readme_quick_start_runs(tmp_path):
     body = "if __name__ == '__main__':\n" + "".join(f"    {line}\n" for line in script.splitlines())
     path = tmp_path / "quick_start.py"
     path.write_text(body)
-    result = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    result = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=600)
     assert result.returncode == 0, result.stderr[-4000:]
     assert "quick start ok" in result.stdout
     # The trace lines the README promises: (transform name, params) for the random steps.

@@ -19,8 +19,9 @@ __all__ = [
 ]
 
 
-@drop_in
-class RandomHorizontalFlip(DropIn, T.RandomHorizontalFlip):
+class _Flip(DropIn):
+    """Both flips: only the p gate is random, and it does not depend on the image size."""
+
     _sampler, _gated = G.FLIP, True
 
     def _hyper(self):
@@ -31,14 +32,13 @@ class RandomHorizontalFlip(DropIn, T.RandomHorizontalFlip):
 
 
 @drop_in
-class RandomVerticalFlip(DropIn, T.RandomVerticalFlip):
-    _sampler, _gated = G.FLIP, True
+class RandomHorizontalFlip(_Flip, T.RandomHorizontalFlip):
+    pass
 
-    def _hyper(self):
-        return [self.p]
 
-    def _size(self, flat_inputs):
-        return 1, 1
+@drop_in
+class RandomVerticalFlip(_Flip, T.RandomVerticalFlip):
+    pass
 
 
 @drop_in
