@@ -57,6 +57,17 @@ sanitize: setup
 	cmake --build build-asan -j $(JOBS)
 	ctest --test-dir build-asan --output-on-failure
 
+# Wheels for the offline GPU machine (Python 3.12): the test and benchmark dependencies it lacks,
+# about 45 MB, carried with the device call and installed by benchmarks/gpu_session.sh.
+GPU_PYTHON ?= 3.12
+.PHONY: gpu-wheels
+gpu-wheels: setup
+	rm -rf .gpu_wheels
+	$(PIP) download --quiet --no-deps --only-binary=:all: --python-version $(GPU_PYTHON) \
+	  --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_27_x86_64 \
+	  --platform manylinux_2_28_x86_64 -d .gpu_wheels 'kornia==0.9.*' kornia_rs hypothesis sortedcontainers \
+	  attrs scipy pytest iniconfig pluggy packaging pygments 'setuptools>=77' ninja pybind11
+
 clean:
 	rm -rf build $(CMAKE_BUILD) build-asan *.egg-info torchrng/_C*.so
 
