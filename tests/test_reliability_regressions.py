@@ -201,3 +201,13 @@ def test_drop_in_random_choice_weights_whose_sum_overflows():
     assert picks == [even(x, generator=torchrng.key(s)).item() for s in range(200)]
     assert 0 < sum(picks) < 200
     assert isinstance(big, TV.RandomChoice)
+
+
+def test_elastic_field_op_rejects_alpha_past_float32():
+    """The raw op with alpha = 1e300 wrote an infinite float32 displacement (the thorough fuzz
+    profile); the Python layer already refused it, the op now does too."""
+    out = torch.empty((1, 1, 1, 2))
+    with pytest.raises(RuntimeError, match="alpha"):
+        torch.ops.torchrng.elastic_field(out, [0.0, 1e300, 0.0, 0.0], None, [0, 0, 0, 0])
+    torch.ops.torchrng.elastic_field(out, [0.0, 3.4028234663852886e38, 0.0, 0.0], None, [0, 0, 0, 0])
+    assert bool(out.isfinite().all())

@@ -49,6 +49,11 @@ void elastic_field(const at::Tensor& out, c10::ArrayRef<double> hyper, const std
               ": out must be a contiguous (n, H, W, 2) float32 tensor");
   TORCH_CHECK(hyper.size() == 4, op, ": expected [alpha_x, alpha_y, sigma_x, sigma_y]");
   for (double h : hyper) check_finite(h, op, "alpha and sigma");
+  // The field is float32: noise in [-1, 1], blurred, times alpha / size stays finite below this.
+  for (int c = 0; c < 2; ++c) {
+    TORCH_CHECK(std::abs(hyper[c]) <= 3.4028234663852886e38, op, ": alpha values must be at most 3.40282e+38 in magnitude (a float32 field), got ",
+                hyper[c]);
+  }
   const int64_t n = out.size(0), H = out.size(1), W = out.size(2);
   TORCH_CHECK(H >= 1 && W >= 1, op, ": image size must be at least 1x1");
   samplers::ElasticPlan plan;
