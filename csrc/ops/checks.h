@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "../core/stream.h"
 
@@ -41,6 +42,18 @@ inline void check_floating_output(const at::Tensor& out, const char* op) {
 inline void check_integral_output(const at::Tensor& out, const char* op) {
   TORCH_CHECK(at::isIntegralType(out.scalar_type(), /*includeBool=*/false), op,
               ": out dtype must be uint8, int8, int16, int32 or int64, got ", out.scalar_type());
+}
+
+// The optional (n,) int64 sample indices of a sampler or field op: their data, or null for samples
+// 0..n-1.
+inline const int64_t* sample_indices(const std::optional<at::Tensor>& indices, int64_t n, const at::Tensor& out,
+                                     const char* op) {
+  if (!indices.has_value()) return nullptr;
+  const at::Tensor& t = *indices;
+  TORCH_CHECK(t.scalar_type() == at::kLong && t.dim() == 1 && t.size(0) == n && t.is_contiguous(), op,
+              ": indices must be a contiguous (n,) int64 tensor");
+  TORCH_CHECK(t.device() == out.device(), op, ": indices must be on ", out.device());
+  return t.data_ptr<int64_t>();
 }
 
 inline void check_finite(double x, const char* op, const char* name) {

@@ -73,13 +73,7 @@ void elastic_field(const at::Tensor& out, c10::ArrayRef<double> hyper, const std
   }
   plan.scale[0] = hyper[0] / static_cast<double>(W);
   plan.scale[1] = hyper[1] / static_cast<double>(H);
-  ElasticArgs args{out.data_ptr<float>(), nullptr, nullptr, n, H, W, nullptr};
-  if (indices.has_value()) {
-    TORCH_CHECK(indices->scalar_type() == at::kLong && indices->dim() == 1 && indices->size(0) == n &&
-                    indices->is_contiguous() && indices->device() == out.device(),
-                op, ": indices must be a contiguous (n,) int64 tensor on ", out.device());
-    args.indices = indices->data_ptr<int64_t>();
-  }
+  ElasticArgs args{out.data_ptr<float>(), nullptr, nullptr, n, H, W, sample_indices(indices, n, out, op)};
   const core::Stream s = parse_stream(stream, op);
   Backend::elastic(out, plan, args, s, gen);
 }

@@ -46,13 +46,8 @@ void normal_field(const at::Tensor& out, double mean, double std, const std::opt
   check_finite(mean, op, "mean");
   TORCH_CHECK(std::isfinite(std) && std >= 0, op, ": std must be finite and >= 0, got ", std);
   const int64_t n = out.size(0);
-  FieldArgs args{out.data_ptr(), n, n == 0 ? 0 : out.numel() / n, mean, std, nullptr};
-  if (indices.has_value()) {
-    TORCH_CHECK(indices->scalar_type() == at::kLong && indices->dim() == 1 && indices->size(0) == n &&
-                    indices->is_contiguous() && indices->device() == out.device(),
-                op, ": indices must be a contiguous (n,) int64 tensor on ", out.device());
-    args.indices = indices->data_ptr<int64_t>();
-  }
+  FieldArgs args{out.data_ptr(), n, n == 0 ? 0 : out.numel() / n, mean, std,
+                 sample_indices(indices, n, out, op)};
   const core::Stream s = parse_stream(stream, op);
   switch (t) {
     case at::kFloat:

@@ -84,13 +84,7 @@ void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> h
     args.height = image_size[0];
     args.width = image_size[1];
   }
-  if (indices.has_value()) {
-    const at::Tensor& t = *indices;
-    TORCH_CHECK(t.scalar_type() == at::kLong && t.dim() == 1 && t.size(0) == n && t.is_contiguous(), op,
-                ": indices must be a contiguous (n,) int64 tensor");
-    TORCH_CHECK(t.device() == out.device(), op, ": indices must be on ", out.device());
-    args.indices = t.data_ptr<int64_t>();
-  }
+  args.indices = sample_indices(indices, n, out, op);
   if (boxes.has_value()) {
     const at::Tensor& b = *boxes;
     TORCH_CHECK(b.scalar_type() == at::kDouble && b.dim() == 3 && b.size(0) == n && b.size(2) == 4 && b.is_contiguous(),
