@@ -64,6 +64,32 @@ GEOMETRY = {
     "elastic": lambda: S.elastic(K, n=2, image_size=(12, 10)),
 }
 
+# The photometric, erasing, auto-augment, mixing and container samplers: sizes chosen so that the
+# rarer paths run too (a permutation of 23 channels takes two blocks; RandAugment with 5 ops reads
+# two sign blocks and draws the image-size-dependent translations).
+OTHERS = {
+    "color_jitter": lambda: S.color_jitter(K, n=64, brightness=0.4, contrast=(0.5, 1.5), saturation=0.4, hue=0.1),
+    "photometric_distort": lambda: S.photometric_distort(K, n=64, p=0.6),
+    "channel_permutation": lambda: S.channel_permutation(K, n=64, num_channels=23),
+    "grayscale": lambda: S.grayscale(K, n=64, p=0.3),
+    "posterize": lambda: S.posterize(K, n=64, bits=3),
+    "gaussian_blur": lambda: S.gaussian_blur(K, n=64, kernel_size=5, sigma=(0.1, 3.0)),
+    "gaussian_noise": lambda: S.gaussian_noise(K, n=3, image_size=(5, 7), sigma=0.2),
+    "jpeg": lambda: S.jpeg(K, n=64, quality=(5, 95)),
+    "erasing": lambda: S.erasing(K, n=64, image_size=(48, 64), scale=(0.02, 0.6), value=(1.0, 2.0, 3.0)),
+    "erasing_random": lambda: S.erasing(K, n=4, image_size=(6, 5), value="random"),
+    "mixup": lambda: S.mixup(K, n=64, alpha=0.4, per_sample=True),
+    "cutmix": lambda: S.cutmix(K, n=64, image_size=(48, 64), alpha=1.0, per_sample=True),
+    "auto_augment": lambda: S.auto_augment(K, n=64, image_size=(48, 64), policy="imagenet"),
+    "auto_augment_svhn": lambda: S.auto_augment(K, n=64, image_size=(48, 64), policy="svhn"),
+    "rand_augment": lambda: S.rand_augment(K, n=64, image_size=(48, 64), num_ops=5, magnitude=13),
+    "trivial_augment_wide": lambda: S.trivial_augment_wide(K, n=64),
+    "augmix": lambda: S.augmix(K, n=16, image_size=(48, 64), severity=4),
+    "random_apply": lambda: S.random_apply(K, n=64, p=0.3),
+    "random_choice": lambda: S.random_choice(K, n=64, p=[0.2, 0.5, 0.3]),
+    "random_order": lambda: S.random_order(K, n=64, transforms=[None] * 6),
+}
+
 
 @pytest.mark.parametrize("name", sorted(RAW))
 def test_raw_ops_golden(name):
@@ -76,6 +102,13 @@ def test_geometry_samplers_golden(name):
     out = GEOMETRY[name]()
     got = digest(*(out[k] for k in sorted(out)))
     assert got == GOLDEN_GEOMETRY[name], f"{name}: {got}"
+
+
+@pytest.mark.parametrize("name", sorted(OTHERS))
+def test_other_samplers_golden(name):
+    out = OTHERS[name]()
+    got = digest(*(out[k] for k in sorted(out)))
+    assert got == GOLDEN_OTHERS[name], f"{name}: {got}"
 
 
 GOLDEN_UNIFORM = [0.021863818168640137, 0.5969619750976562, 0.15258115530014038, 0.9168553948402405, 0.940483808517456, 0.5420711040496826]
@@ -107,4 +140,26 @@ GOLDEN_GEOMETRY = {
     "scale_jitter": "40f020d446f108f3",
     "shortest_size": "837a335ac9143381",
     "zoom_out": "9d34ef62ba0d2740",
+}
+GOLDEN_OTHERS = {
+    "augmix": "8948145eca62daab",
+    "auto_augment": "0b9815ff9f245e27",
+    "auto_augment_svhn": "24e85e2dcb84702f",
+    "channel_permutation": "1bde8b93e498194b",
+    "color_jitter": "5d0cb3e90bc30880",
+    "cutmix": "375ef2250e4c773c",
+    "erasing": "e69af7b3786a8e17",
+    "erasing_random": "d666d8bd43d6899b",
+    "gaussian_blur": "ac3cf6a701143591",
+    "gaussian_noise": "0176a735f4847c47",
+    "grayscale": "f29e12a37611a9e3",
+    "jpeg": "fc4e24bc3c5914a5",
+    "mixup": "d9ed0c37a388aa10",
+    "photometric_distort": "05616ed08dd41583",
+    "posterize": "fa603bc6e25b6d6c",
+    "rand_augment": "688846de175b2f09",
+    "random_apply": "fba5ca2b3bb884db",
+    "random_choice": "78c1e2a5448069a1",
+    "random_order": "d66fdf6e1c7e45a2",
+    "trivial_augment_wide": "ef9ccfdcd075090e",
 }
