@@ -185,13 +185,13 @@ struct RandAugment {
   TORCHRNG_HD int64_t eager_blocks() const { return blocks_per_sample(); }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
-    if (num_ops == 0) return;
-    const double tx = op_magnitude(kSpaceAutoAugment, kTranslateX, bin, bins, height, width).value;
-    const double ty = op_magnitude(kSpaceAutoAugment, kTranslateY, bin, bins, height, width).value;
     for (int64_t k = 0; k < num_ops; ++k) {
       const int op = static_cast<int>(randint_in(blocks(static_cast<uint64_t>(k)), 0, 14));
       const uint32_t sign_word = blocks(static_cast<uint64_t>(num_ops + k / 4)).v[k % 4];
-      const double magnitude = op == kTranslateX ? tx : (op == kTranslateY ? ty : value[op]);
+      // Only the translations' magnitudes depend on the image size: computed when chosen.
+      const bool translate = op == kTranslateX || op == kTranslateY;
+      const double magnitude =
+          translate ? op_magnitude(kSpaceAutoAugment, op, bin, bins, height, width).value : value[op];
       const bool negative = negatable[op] && unit(sign_word) <= 0.5;
       row[k] = static_cast<double>(op);
       row[num_ops + k] = has[op] ? static_cast<double>(bin) : -1.0;

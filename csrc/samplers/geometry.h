@@ -153,20 +153,20 @@ struct Affine {
 };
 
 // Whether three of four integer points are collinear (exact: integer cross products). Then no
-// perspective transform maps one quadrilateral to the other and the 8x8 system is singular.
+// perspective transform maps one quadrilateral to the other and the 8x8 system is singular. The
+// coordinates are whole numbers in [0, 2^31) (image sides are below 2^31), so the casts are exact
+// and the cross products, below 2^63 in magnitude, cannot overflow.
+TORCHRNG_HD bool collinear(const int64_t* x, const int64_t* y, int a, int b, int c) {
+  return (x[b] - x[a]) * (y[c] - y[a]) == (y[b] - y[a]) * (x[c] - x[a]);
+}
+
 TORCHRNG_HD bool degenerate_quad(const double* pts) {
+  int64_t x[4], y[4];
   for (int a = 0; a < 4; ++a) {
-    for (int b = a + 1; b < 4; ++b) {
-      for (int c = b + 1; c < 4; ++c) {
-        const int64_t abx = to_i64(pts[2 * b] - pts[2 * a]);
-        const int64_t aby = to_i64(pts[2 * b + 1] - pts[2 * a + 1]);
-        const int64_t acx = to_i64(pts[2 * c] - pts[2 * a]);
-        const int64_t acy = to_i64(pts[2 * c + 1] - pts[2 * a + 1]);
-        if (abx * acy - aby * acx == 0) return true;
-      }
-    }
+    x[a] = static_cast<int64_t>(pts[2 * a]);
+    y[a] = static_cast<int64_t>(pts[2 * a + 1]);
   }
-  return false;
+  return collinear(x, y, 0, 1, 2) || collinear(x, y, 0, 1, 3) || collinear(x, y, 0, 2, 3) || collinear(x, y, 1, 2, 3);
 }
 
 // torchvision's _get_perspective_coefficients solves an 8x8 least-squares system for the map
@@ -177,7 +177,9 @@ TORCHRNG_HD bool degenerate_quad(const double* pts) {
 // (torchvision's solver then returns rounding noise): this returns the identity.
 TORCHRNG_HD void perspective_coefficients(const double* start, const double* end, double* coeffs) {
   const double identity[8] = {1, 0, 0, 0, 1, 0, 0, 0};
-  if (degenerate_quad(start) || degenerate_quad(end)) {
+  // start is the image rectangle (0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1): three of its corners
+  // are collinear exactly when it has no width or no height.
+  if (start[4] == 0 || start[5] == 0 || degenerate_quad(end)) {
     for (int j = 0; j < 8; ++j) coeffs[j] = identity[j];
     return;
   }
