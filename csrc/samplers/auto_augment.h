@@ -168,15 +168,18 @@ struct RandAugment {
   using Value = double;
   static constexpr int kBlocks = -1;  // num_ops + ceil(num_ops / 4)
   int64_t num_ops, bin, bins;
-  // The fixed bin's magnitude of every op (Translate's depends on the image size and is computed
-  // per sample), made once on the host by prepare(): the same values write_op would compute.
+  // Per op, made once on the host by prepare() (the same values write_op would compute): the fixed
+  // bin's magnitude (Translate's depends on the image size and is computed per sample), the
+  // magnitude_bin column, and whether a sign is drawn. The per-sample code reads these tables
+  // instead of branching on the op, which is a uniform choice of 14 and defeats branch prediction.
   double value[14];
-  bool has[14], negatable[14];
+  double bin_column[14];
+  bool negatable[14];
   void prepare() {
     for (int op = 0; op < 14; ++op) {
       const OpMagnitude m = op_magnitude(kSpaceAutoAugment, op, bin, bins, 1, 1);
       value[op] = m.value;
-      has[op] = m.has;
+      bin_column[op] = m.has ? static_cast<double>(bin) : -1.0;
       negatable[op] = m.has && m.signed_;
     }
   }
@@ -185,18 +188,21 @@ struct RandAugment {
   TORCHRNG_HD int64_t eager_blocks() const { return blocks_per_sample(); }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+    const double signs[2] = {1.0, -1.0};
     for (int64_t k = 0; k < num_ops; ++k) {
       const int op = static_cast<int>(randint_in(blocks(static_cast<uint64_t>(k)), 0, 14));
       const uint32_t sign_word = blocks(static_cast<uint64_t>(num_ops + k / 4)).v[k % 4];
-      // Only the translations' magnitudes depend on the image size: computed when chosen.
-      const bool translate = op == kTranslateX || op == kTranslateY;
-      const double magnitude =
-          translate ? op_magnitude(kSpaceAutoAugment, op, bin, bins, height, width).value : value[op];
-      const bool negative = negatable[op] && unit(sign_word) <= 0.5;
+      // Only the translations' magnitudes depend on the image size (2 ops in 14: a rare branch).
+      double magnitude = value[op];
+      if (op == kTranslateX || op == kTranslateY) {
+        magnitude = op_magnitude(kSpaceAutoAugment, op, bin, bins, height, width).value;
+      }
+      // unit(w) <= 0.5 exactly when w <= 2^31 (unit(w) = w * 2^-32, exact).
+      const int negative = static_cast<int>(negatable[op]) & static_cast<int>(sign_word <= 0x80000000u);
       row[k] = static_cast<double>(op);
-      row[num_ops + k] = has[op] ? static_cast<double>(bin) : -1.0;
-      row[2 * num_ops + k] = negative ? -1.0 : 1.0;
-      row[3 * num_ops + k] = negative ? -magnitude : magnitude;
+      row[num_ops + k] = bin_column[op];
+      row[2 * num_ops + k] = signs[negative];
+      row[3 * num_ops + k] = magnitude * signs[negative];  // times -1.0 is exact negation
     }
   }
 };
