@@ -131,6 +131,10 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
     }
     case kPerspective:
       need(h, 2, "perspective");
+      // The corner offsets stay inside the image only for a scale in [0, 1]: the collinearity test
+      // relies on that (whole coordinates below 2^31).
+      TORCH_CHECK(h[0] >= 0 && h[0] <= 1 && h[1] >= 0 && h[1] <= 1,
+                  "torchrng.sample.perspective: p and distortion_scale must lie in [0, 1], got ", h[0], " and ", h[1]);
       return visit(Perspective{h[0], h[1]});
     case kZoomOut:
       need(h, 3, "zoom_out");
