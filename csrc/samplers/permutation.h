@@ -19,15 +19,23 @@ namespace samplers {
 // The largest permutation a sampler draws (channels, transforms).
 constexpr int64_t kMaxPermutationSize = 1 << 16;
 
-// Steps s = top, top-1, ... whose radices (s + 1) multiply to at most 2^64 - 1; returns the product
-// and lowers *k to the first step not taken.
-TORCHRNG_HD uint64_t permutation_group(int64_t* k) {
+// Steps top, top-1, ..., 1 all fit one group when (top + 1)! < 2^64, that is top <= 19 (20! is
+// about 2^61, 21! above 2^65).
+constexpr int64_t kLastOneGroupTop = 19;
+
+// Steps s = top, top-1, ... whose radices (s + 1) multiply to at most 2^64 - 1: lowers *k to the
+// first step not taken. A small remainder is one group without the 64-bit divisions of the general
+// test, which are the costliest part of a small permutation.
+TORCHRNG_HD void permutation_group(int64_t* k) {
+  if (*k <= kLastOneGroupTop) {
+    *k = 0;
+    return;
+  }
   uint64_t prod = 1;
   while (*k >= 1 && prod <= ~uint64_t{0} / static_cast<uint64_t>(*k + 1)) {
     prod *= static_cast<uint64_t>(*k + 1);
     --*k;
   }
-  return prod;
 }
 
 // Blocks read by a permutation of n values.
@@ -49,11 +57,6 @@ TORCHRNG_HD uint64_t next_digit(uint64_t* hi, uint64_t* lo, uint64_t m) {
   return a_hi + (mid < a_lo ? 1u : 0u);
 }
 
-// Steps top, top-1, ..., 1 all fit one group when (top + 1)! < 2^64, that is top <= 19 (20! is
-// about 2^61, 21! above 2^65): permutation_group would take them all, so its 64-bit divisions,
-// the costliest part of a small permutation, are skipped there.
-constexpr int64_t kLastOneGroupTop = 19;
-
 // Writes a uniform permutation of 0..n-1 into row[0..n), reading blocks first_block onwards.
 template <class Blocks, class T>
 TORCHRNG_HD void random_permutation(const Blocks& blocks, uint64_t first_block, int64_t n, T* row) {
@@ -61,11 +64,7 @@ TORCHRNG_HD void random_permutation(const Blocks& blocks, uint64_t first_block, 
   uint64_t b = first_block;
   for (int64_t k = n - 1; k >= 1;) {
     const int64_t top = k;
-    if (top <= kLastOneGroupTop) {
-      k = 0;
-    } else {
-      permutation_group(&k);
-    }
+    permutation_group(&k);
     const u32x4 block = blocks(b++);
     uint64_t lo = (static_cast<uint64_t>(block.v[1]) << 32) | block.v[0];
     uint64_t hi = (static_cast<uint64_t>(block.v[3]) << 32) | block.v[2];
