@@ -97,18 +97,13 @@ def test_raw_ops_golden(name):
     assert digest(out) == GOLDEN_RAW[name], f"{name}: {digest(out)}"
 
 
-@pytest.mark.parametrize("name", sorted(GEOMETRY))
-def test_geometry_samplers_golden(name):
-    out = GEOMETRY[name]()
+@pytest.mark.parametrize("family,name", [("geometry", n) for n in sorted(GEOMETRY)] +
+                         [("others", n) for n in sorted(OTHERS)])
+def test_samplers_golden(family, name):
+    calls, golden = (GEOMETRY, GOLDEN_GEOMETRY) if family == "geometry" else (OTHERS, GOLDEN_OTHERS)
+    out = calls[name]()
     got = digest(*(out[k] for k in sorted(out)))
-    assert got == GOLDEN_GEOMETRY[name], f"{name}: {got}"
-
-
-@pytest.mark.parametrize("name", sorted(OTHERS))
-def test_other_samplers_golden(name):
-    out = OTHERS[name]()
-    got = digest(*(out[k] for k in sorted(out)))
-    assert got == GOLDEN_OTHERS[name], f"{name}: {got}"
+    assert got == golden[name], f"{name}: {got}"
 
 
 GOLDEN_UNIFORM = [0.021863818168640137, 0.5969619750976562, 0.15258115530014038, 0.9168553948402405, 0.940483808517456, 0.5420711040496826]

@@ -102,7 +102,6 @@ def test_raw_op_checks_sizes_and_integer_hyperparameters():
                                        [8, 8], None, None, [0, 0, 0, 0])
 
 
-
 def test_raw_perspective_op_refuses_scales_outside_unit_interval():
     """A distortion scale above 1 put corner offsets past the image side (and past int64 for huge
     values), where the sampler's exact integer collinearity test no longer holds."""
@@ -112,6 +111,7 @@ def test_raw_perspective_op_refuses_scales_outside_unit_interval():
             torch.ops.torchrng.sample_rows(out, G.PERSPECTIVE, hyper, [8, 8], None, None, [0, 0, 0, 0])
     torch.ops.torchrng.sample_rows(out, G.PERSPECTIVE, [1.0, 1.0], [8, 8], None, None, [0, 0, 0, 0])
     assert out[0, 0] == 1.0 and bool(((out[0, 9:] >= 0) & (out[0, 9:] < 8)).all())
+
 
 @pytest.mark.parametrize("op,args", [
     ("fill_randint", (torch.empty(4), 0, 10)),
