@@ -7,12 +7,14 @@
 #include <algorithm>
 
 #include "../ops/sampler_entry.h"
+#include "area_ratio_simd.h"
 #include "philox_blocks.h"
 
 namespace torchrng {
 namespace {
 
 constexpr int64_t kTile = 64;             // samples per tile
+static_assert(kTile <= cpu::kAreaRatioMaxCount);
 constexpr int64_t kMaxTileBlocks = 16;    // larger budgets are computed lazily
 
 // Block b of sample j of a tile: the first `eager` blocks were made in advance (layout
@@ -52,6 +54,20 @@ struct CpuRows {
         for (int64_t b = 0; b < eager; ++b) {
           cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
                              count, words + 4 * b * count);
+        }
+        if constexpr (requires { S::kFirstAttemptBlock; }) {
+          // RandomResizedCrop / RandomErasing: the first (scale, log-ratio) attempt of the whole
+          // tile in SIMD lanes, where it applies.
+          samplers::AreaRatioSides first[kTile];
+          if (S::kFirstAttemptBlock < eager &&
+              cpu::area_ratio_sides_simd(sampler.area_ratio_range(), words + 4 * S::kFirstAttemptBlock * count, count,
+                                         args.sizes ? args.sizes + 2 * i0 : nullptr, args.height, args.width, first)) {
+            for (int64_t j = 0; j < count; ++j) {
+              const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
+              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, first[j]);
+            }
+            continue;
+          }
         }
         for (int64_t j = 0; j < count; ++j) {
           const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};

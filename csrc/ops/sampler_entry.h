@@ -3,7 +3,9 @@
 //
 //   Backend::rows(out, sampler, args, stream, blocks_per_sample, generator)
 //
-// and calls run_sample(sampler, blocks, args, i) for every sample i.
+// and calls run_sample(sampler, blocks, args, i) for every sample i (a backend that evaluated part
+// of a sample already, such as the CPU's SIMD first crop attempt, passes it on as a trailing
+// argument of the sampler's call).
 #pragma once
 
 #include <ATen/core/Generator.h>
@@ -37,8 +39,8 @@ TORCHRNG_HD uint64_t sample_index(const RowsArgs& a, int64_t i) {
   return a.indices ? static_cast<uint64_t>(a.indices[i]) : static_cast<uint64_t>(i);
 }
 
-template <class S, class Blocks>
-TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a, int64_t i) {
+template <class S, class Blocks, class... Given>
+TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a, int64_t i, const Given&... given) {
   const int64_t h = a.sizes ? a.sizes[2 * i] : a.height;
   const int64_t w = a.sizes ? a.sizes[2 * i + 1] : a.width;
   TORCHRNG_DEVICE_ASSERT(h >= 1 && w >= 1 && h < kMaxImageSide && w < kMaxImageSide);
@@ -52,7 +54,7 @@ TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a,
     const int64_t safe = count < 0 ? 0 : (count > a.max_boxes ? a.max_boxes : count);
     s(blocks, h, w, row, samplers::SampleBoxes{a.boxes + i * a.max_boxes * 4, safe});
   } else {
-    s(blocks, h, w, row);
+    s(blocks, h, w, row, given...);
   }
 }
 

@@ -11,7 +11,7 @@
 // i = j = 0, h = H, w = W, v = None), i, j, h, w.
 #pragma once
 
-#include "common.h"
+#include "area_ratio.h"
 
 namespace torchrng {
 namespace samplers {
@@ -20,20 +20,32 @@ struct Erasing {
   using Value = int64_t;
   static constexpr int kBlocks = 8;
   static constexpr int kEagerBlocks = 4;
+  static constexpr int kFirstAttemptBlock = 1;  // the CPU may hand in attempt 0 evaluated
   static constexpr int kColumns = 6;
-  double p, scale_lo, scale_hi, log_ratio_lo, log_ratio_hi;
+  double p;
+  AreaRatioRange range;
+  TORCHRNG_HD const AreaRatioRange& area_ratio_range() const { return range; }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
+    const u32x4 b = blocks(1);
+    const double area = static_cast<double>(height) * static_cast<double>(width);
+    (*this)(blocks, height, width, row, area_ratio_sides(b.v[0], b.v[1], area, range));
+  }
+  // The same, with attempt 0 given.
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row,
+                              AreaRatioSides first) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1 : 0;
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double area = H * W;
     for (int attempt = 0; attempt < 10; ++attempt) {
-      const u32x4 b = blocks(attempt < 2 ? 1 : 4 + (attempt - 2) / 2);
-      const int k = (attempt % 2) * 2;
-      const double erase_area = area * uniform_in(b.v[k], scale_lo, scale_hi);
-      const double aspect = core::pm_exp(uniform_in(b.v[k + 1], log_ratio_lo, log_ratio_hi));
-      const double h = py_round(core::pm_sqrt(erase_area * aspect));
-      const double w = py_round(core::pm_sqrt(erase_area / aspect));
+      AreaRatioSides sides = first;
+      if (attempt > 0) {
+        const u32x4 b = blocks(attempt < 2 ? 1 : 4 + (attempt - 2) / 2);
+        const int k = (attempt % 2) * 2;
+        sides = area_ratio_sides(b.v[k], b.v[k + 1], area, range);
+      }
+      const double h = sides.with_ratio, w = sides.against_ratio;
       if (!(h < H && w < W)) continue;
       const int64_t hi = to_i64(h), wi = to_i64(w);
       row[1] = 1;

@@ -3,6 +3,7 @@
 // budgets and the few places where a fixed budget replaces an open loop).
 #pragma once
 
+#include "area_ratio.h"
 #include "common.h"
 
 namespace torchrng {
@@ -23,24 +24,37 @@ struct Flip {
 // RandomResizedCrop: ten (scale, log-ratio) attempts, two per block, torchvision's central-crop
 // fallback. Block 0 holds attempts 0 and 1, blocks 1 and 2 the offsets, blocks 3-6 attempts 2-9:
 // most samples accept within the first two attempts, so the CPU makes blocks 0-2 in advance
-// (kEagerBlocks) and the rest only when needed. Columns: top, left, height, width.
+// (kEagerBlocks) and the rest only when needed, and may hand in attempt 0 already evaluated
+// (kFirstAttemptBlock: words 0 and 1 of block 0). Columns: top, left, height, width.
 struct ResizedCrop {
   using Value = int64_t;
   static constexpr int kBlocks = 7;
   static constexpr int kEagerBlocks = 3;
+  static constexpr int kFirstAttemptBlock = 0;
   static constexpr int kColumns = 4;
-  double scale_lo, scale_hi, log_ratio_lo, log_ratio_hi, ratio_min, ratio_max;
+  AreaRatioRange range;
+  double ratio_min, ratio_max;
+  TORCHRNG_HD const AreaRatioRange& area_ratio_range() const { return range; }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
+    const u32x4 b = blocks(0);
+    const double area = static_cast<double>(height) * static_cast<double>(width);
+    (*this)(blocks, height, width, row, area_ratio_sides(b.v[0], b.v[1], area, range));
+  }
+  // The same, with attempt 0 given.
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row,
+                              AreaRatioSides first) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     const double area = H * W;
     for (int attempt = 0; attempt < 10; ++attempt) {
-      const u32x4 b = blocks(attempt < 2 ? 0 : 3 + (attempt - 2) / 2);
-      const int k = (attempt % 2) * 2;
-      const double target_area = area * uniform_in(b.v[k], scale_lo, scale_hi);
-      const double aspect = core::pm_exp(uniform_in(b.v[k + 1], log_ratio_lo, log_ratio_hi));
-      const double w = py_round(core::pm_sqrt(target_area * aspect));
-      const double h = py_round(core::pm_sqrt(target_area / aspect));
+      AreaRatioSides sides = first;
+      if (attempt > 0) {
+        const u32x4 b = blocks(attempt < 2 ? 0 : 3 + (attempt - 2) / 2);
+        const int k = (attempt % 2) * 2;
+        sides = area_ratio_sides(b.v[k], b.v[k + 1], area, range);
+      }
+      const double w = sides.with_ratio, h = sides.against_ratio;
       if (0 < w && w <= W && 0 < h && h <= H) {
         const int64_t hi = to_i64(h), wi = to_i64(w);
         row[0] = randint_in(blocks(1), 0, height - hi + 1);

@@ -115,7 +115,7 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
       return visit(Flip{h[0]});
     case kResizedCrop:
       need(h, 6, "resized_crop");
-      return visit(ResizedCrop{h[0], h[1], h[2], h[3], h[4], h[5]});
+      return visit(ResizedCrop{{h[0], h[1], h[2], h[3]}, h[4], h[5]});
     case kCrop:
       need(h, 7, "crop");
       return visit(Crop{as_int(h[0]), as_int(h[1]), as_int(h[2]), as_int(h[3]), as_int(h[4]), as_int(h[5]), h[6] != 0});
@@ -195,7 +195,7 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
     }
     case kErasing:
       need(h, 5, "erasing");
-      return visit(Erasing{h[0], h[1], h[2], h[3], h[4]});
+      return visit(Erasing{h[0], {h[1], h[2], h[3], h[4]}});
     case kAutoAugment: {
       TORCH_CHECK(h.size() >= 7 && (h.size() - 1) % 6 == 0 && (h.size() - 1) / 6 <= kMaxSubPolicies,
                   "torchrng.sample.auto_augment: expected a count and 6 values per sub-policy");

@@ -1,0 +1,80 @@
+"""The CPU samplers' SIMD paths give the scalar path's bits.
+
+RandomResizedCrop and RandomErasing evaluate their first (scale, log-ratio) attempt for a tile of
+samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp). TORCHRNG_CPU_ISA=scalar turns
+every SIMD path off, so running the same draws in subprocesses with each ISA this CPU supports
+and comparing bit for bit checks the vector exp, square roots and rounding against the scalar
+code, over ranges inside and outside the vector path's domain (|log ratio| <= 700), image sizes
+from 1x1 to 2**30 x (2**31 - 1), per-sample sizes, partial tiles and explicit indices.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import torchrng
+
+_SCRIPT = r"""
+import sys, torch, torchrng
+torch.set_num_threads(int(sys.argv[2]))
+k = torchrng.key(2024)
+sizes = [(1, 1), (1, 7), (7, 1), (3, 1000), (224, 224), (480, 640), (1 << 30, (1 << 31) - 1)]
+cases = [
+    ("resized_crop", dict()), ("resized_crop", dict(scale=(0.0, 0.0))), ("resized_crop", dict(scale=(1.0, 1.0))),
+    ("resized_crop", dict(scale=(0.99, 1.0))), ("resized_crop", dict(scale=(0.5, 5.0))),
+    ("resized_crop", dict(ratio=(1.0, 1.0))), ("resized_crop", dict(ratio=(1 - 1e-9, 1 + 1e-9))),
+    ("resized_crop", dict(ratio=(1e-300, 1e300))), ("resized_crop", dict(ratio=(1e-305, 1e305))),
+    ("resized_crop", dict(ratio=(0.01, 100.0))), ("resized_crop", dict(ratio=(2.5, 2.6))),
+    ("erasing", dict()), ("erasing", dict(scale=(0.0, 0.0))), ("erasing", dict(scale=(1.0, 1.0))),
+    ("erasing", dict(scale=(0.3, 1.0), ratio=(0.2, 5.0))), ("erasing", dict(ratio=(1e-300, 1e300))),
+    ("erasing", dict(ratio=(1e-305, 1e305))), ("erasing", dict(ratio=(1.0, 1.0), p=1.0)),
+]
+out = []
+for name, kw in cases:
+    f = getattr(torchrng.sample, name)
+    for hw in sizes:
+        for n in (1, 9, 64, 65, 700):
+            out.append(f(k, n=n, image_size=hw, **kw))
+        out.append(f(k, indices=torch.tensor([0, 5, 2**40, -1]), image_size=hw, **kw))
+    mixed = torch.tensor([[1, 1], [224, 224], [5, 3000], [480, 640], [2, 2], [1 << 30, 3]] * 25)
+    out.append(f(k, n=150, image_size=mixed, **kw))
+    out.append(f(torchrng.Generator(seed=5), n=130, image_size=(64, 48), **kw))
+torch.save(out, sys.argv[1])
+"""
+
+
+def _supported_isas():
+    isas = ["scalar"]
+    for isa in ("avx2", "avx512"):
+        env = dict(os.environ, TORCHRNG_CPU_ISA=isa)
+        code = "import torch, torchrng; print(torch.ops.torchrng._cpu_isa())"
+        got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        if got.stdout.strip().splitlines()[-1:] == [isa]:
+            isas.append(isa)
+    return isas
+
+
+def _draws(tmp_path, isa, threads):
+    env = dict(os.environ, TORCHRNG_CPU_ISA=isa)
+    path = tmp_path / f"{isa}-{threads}.pt"
+    subprocess.run([sys.executable, "-c", _SCRIPT, str(path), str(threads)], check=True, env=env, timeout=300)
+    return torch.load(path)
+
+
+def test_area_ratio_simd_matches_scalar(tmp_path):
+    isas = _supported_isas()
+    if len(isas) == 1:
+        pytest.skip("this CPU has no AVX2: only the scalar path exists")
+    reference = _draws(tmp_path, "scalar", 1)
+    for isa in isas[1:]:
+        for threads in (1, 2):
+            got = _draws(tmp_path, isa, threads)
+            assert len(got) == len(reference)
+            for a, b in zip(reference, got):
+                assert a.keys() == b.keys()
+                for key in a:
+                    assert torch.equal(a[key], b[key]), (isa, threads, key)
+
