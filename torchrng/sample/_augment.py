@@ -10,7 +10,7 @@ import torch
 
 from .. import _validate as v
 from .._streams import _as_i64, resolve
-from ._driver import draw_rows, resolve_batch
+from ._driver import as_bool, draw_rows, resolve_batch
 from ._geometry import cached, check_p
 from ._ids import BETA_BLOCKS, CUTMIX, ERASING, INTEGER, MIXUP
 from ._misc import normal_field
@@ -84,11 +84,13 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
     if fill is None:
         field_stream = stream if gen is not None else [*stream[:3], _as_i64(stream[3] + ERASING_BLOCKS)]
         vals = normal_field(None, n, idx, (c, *hw), device, 0.0, 1.0, torch.float32, stream=field_stream, gen=gen)
-    else:  # filled on the device, one fill per value (no host-to-device copy)
+    elif len(set(fill)) == 1:  # filled on the device (no host-to-device copy)
+        vals = torch.full((n, len(fill), 1, 1), fill[0], dtype=torch.float32, device=device)
+    else:  # one fill per value
         vals = torch.empty((n, len(fill), 1, 1), dtype=torch.float32, device=device)
         for k, x in enumerate(fill):
             vals.select(1, k).fill_(x)
-    apply, found = (out.narrow(1, 0, 2) != 0).unbind(1)
+    apply, found = as_bool(out[:, 0]), as_bool(out[:, 1])
     i, j, h, w = out.narrow(1, 2, 4).unbind(1)
     return {"apply": apply, "found": found, "i": i, "j": j, "h": h, "w": w, "v": vals}
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import draw_rows, resolve_batch
+from ._driver import as_bool, draw_rows, resolve_batch
 from ._geometry import cached, check_p
 from ._ids import COLOR_JITTER, GATE, MAX_PERMUTATION, PERMUTATION, PHOTOMETRIC_DISTORT, permutation_blocks
 
@@ -124,7 +124,7 @@ def photometric_distort(generator, *, n=None, indices=None, image_size=None, dev
     rows = draw_rows(PHOTOMETRIC_DISTORT, 6 + c, torch.float64, hyper, 3 + permutation_blocks(c), generator,
                      *_batch(n, indices, image_size, device))
     out = dict(zip(_FACTORS, rows.narrow(1, 0, 4).unbind(1)))
-    out["contrast_before"], out["apply_channel_permutation"] = (rows.narrow(1, 4, 2) != 0).unbind(1)
+    out["contrast_before"], out["apply_channel_permutation"] = as_bool(rows[:, 4]), as_bool(rows[:, 5])
     out["channel_permutation"] = rows.narrow(1, 6, c).to(torch.int64)
     return out
 

@@ -101,7 +101,8 @@ def draw_rows(sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[flo
 
 
 def as_bool(column: torch.Tensor) -> torch.Tensor:
-    return column != 0
+    """A 0/1 column as bool (.bool() on one strided column is about twice as fast as `!= 0`)."""
+    return column.bool()
 
 
 def as_int(columns: torch.Tensor) -> torch.Tensor:
