@@ -7,8 +7,6 @@
 
 #include <cmath>
 
-#include "philox_blocks.h"
-
 #if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
 #define TORCHRNG_AR_X86 1
 #if defined(__GNUC__) && !defined(__clang__)
@@ -155,11 +153,12 @@ __attribute__((target("avx2"))) void avx2_sides(const samplers::AreaRatioRange& 
 
 }  // namespace
 
-bool area_ratio_sides_simd(const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
-                           const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {
+bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
+                                const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {
 #if TORCHRNG_AR_X86
-  const Isa isa = philox_blocks_isa();
-  if (isa == Isa::Scalar || count <= 0 || count > kAreaRatioMaxCount || !in_domain(range)) return false;
+  if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || count > kAreaRatioMaxCount || !in_domain(range)) {
+    return false;
+  }
   Lanes l;
   const int64_t lanes = isa == Isa::Avx512 ? 8 : 4;
   const int64_t padded = (count + lanes - 1) / lanes * lanes;
@@ -180,9 +179,14 @@ bool area_ratio_sides_simd(const samplers::AreaRatioRange& range, const uint32_t
   for (int64_t j = 0; j < count; ++j) sides[j] = {l.with_ratio[j], l.against_ratio[j]};
   return true;
 #else
-  (void)range, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)sides;
+  (void)isa, (void)range, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)sides;
   return false;
 #endif
+}
+
+bool area_ratio_sides_simd(const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
+                           const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {
+  return area_ratio_sides_simd_with(philox_blocks_isa(), range, words, count, sizes, height, width, sides);
 }
 
 }  // namespace cpu

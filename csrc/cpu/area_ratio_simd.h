@@ -7,12 +7,14 @@
 // core::pm_exp's reduction and polynomial exactly on |x| <= 700, so ranges reaching beyond that,
 // or any non-finite or negative-scale range the raw op may be handed, take the scalar path.
 //
-// Uses the ISA of philox_blocks_isa() (TORCHRNG_CPU_ISA=scalar turns it off, for tests).
+// Uses the ISA of philox_blocks_isa() (TORCHRNG_CPU_ISA=scalar turns it off). Torch-free, like
+// philox_blocks.cpp, so the C++ tests link it.
 #pragma once
 
 #include <cstdint>
 
 #include "../samplers/area_ratio.h"
+#include "philox_blocks.h"
 
 namespace torchrng {
 namespace cpu {
@@ -25,6 +27,10 @@ constexpr int64_t kAreaRatioMaxCount = 64;
 // when no SIMD path applies (the caller then evaluates the attempt itself).
 bool area_ratio_sides_simd(const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
                            const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides);
+
+// The same on a given ISA (for tests): false also for Isa::Scalar or an ISA this CPU lacks.
+bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
+                                const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides);
 
 }  // namespace cpu
 }  // namespace torchrng
