@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "../ops/raw_ops_entry.h"
+#include "box_muller_simd.h"
 #include "philox_blocks.h"
 #include "word_transforms.h"
 
@@ -17,6 +18,12 @@ using ops::OptGen;
 
 constexpr int64_t kGrainElements = 1 << 15;
 constexpr int64_t kTileBlocks = 256;
+
+// Normal fills of float32 and narrower types: Box-Muller on two words per pair.
+template <class Fill>
+struct IsNormal32 : std::false_type {};
+template <typename T>
+struct IsNormal32<ops::NormalFill<T>> : std::bool_constant<ops::NormalFill<T>::kValuesPerBlock == 4> {};
 
 struct CpuBackend {
   static void check_no_generator(const OptGen& gen) {
@@ -56,6 +63,16 @@ struct CpuBackend {
           }
           i += m;
         } else {
+          if constexpr (IsNormal32<Fill>::value) {
+            // The Box-Muller pairs of the whole tile in SIMD lanes, where the CPU has them.
+            double z[4 * kTileBlocks];
+            if (cpu::box_muller_32_simd(words, blocks, z)) {
+              const int64_t m = std::min<int64_t>(end - i, 4 * blocks - lane);
+              for (int64_t j = 0; j < m; ++j) data[i + j] = ops::to_output<T>(f.mean + f.std * z[lane + j]);
+              i += m;
+              continue;
+            }
+          }
           i = fill_groups(f, words, blocks, lane, data, i, end);
         }
       }

@@ -1,11 +1,16 @@
-"""The CPU samplers' SIMD paths give the scalar path's bits.
+"""The CPU's SIMD paths give the scalar path's bits, seen from Python.
 
 RandomResizedCrop and RandomErasing evaluate their first (scale, log-ratio) attempt for a tile of
-samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp). TORCHRNG_CPU_ISA=scalar turns
-every SIMD path off, so running the same draws in subprocesses with each ISA this CPU supports
-and comparing bit for bit checks the vector exp, square roots and rounding against the scalar
-code, over ranges inside and outside the vector path's domain (|log ratio| <= 700), image sizes
-from 1x1 to 2**30 x (2**31 - 1), per-sample sizes, partial tiles and explicit indices.
+samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp), and the float32 / float16 /
+bfloat16 normal fill its Box-Muller pairs in AVX-512 lanes (csrc/cpu/box_muller_simd.cpp).
+TORCHRNG_CPU_ISA=scalar turns every SIMD path off, so running the same draws in subprocesses with
+each ISA this CPU supports and comparing bit for bit checks the vector exp, log, sincos, square
+roots and rounding against the scalar code: crop ranges inside and outside the vector path's
+domain (|log ratio| <= 700), image sizes from 1x1 to 2**30 x (2**31 - 1), per-sample sizes,
+partial tiles and explicit indices; normal fills and fields (GaussianNoise, RandomErasing's
+value='random') of every length around the tile and vector
+sizes, starting at any element offset, on 1 and 2 threads. (tests/cpp has the exhaustive
+comparisons at the level of the kernels.)
 """
 
 import os
@@ -42,6 +47,15 @@ for name, kw in cases:
     mixed = torch.tensor([[1, 1], [224, 224], [5, 3000], [480, 640], [2, 2], [1 << 30, 3]] * 25)
     out.append(f(k, n=150, image_size=mixed, **kw))
     out.append(f(torchrng.Generator(seed=5), n=130, image_size=(64, 48), **kw))
+for dtype in (torch.float32, torch.float16, torch.bfloat16):
+    for n in (1, 3, 4, 5, 31, 33, 1023, 1025, 40000):
+        out.append(torchrng.normal(n, 0.5, 2.0, generator=k, dtype=dtype))
+    g = torchrng.Generator(seed=11)
+    for n in (1, 2, 3, 7, 1000, 70001):  # each call starts where the last ended: any offset mod 4
+        out.append(torchrng.normal(n, generator=g, dtype=dtype))
+for hw, kw in (((5, 7), dict()), ((64, 64), dict(mean=0.2, sigma=0.3)), ((1, 4099), dict(clip=False))):
+    out.append(torchrng.sample.gaussian_noise(k, n=3, image_size=hw, num_channels=3, **kw)["noise"])
+out.append(torchrng.sample.erasing(k, n=5, image_size=(33, 21), value="random")["v"])
 torch.save(out, sys.argv[1])
 """
 
@@ -64,7 +78,7 @@ def _draws(tmp_path, isa, threads):
     return torch.load(path)
 
 
-def test_area_ratio_simd_matches_scalar(tmp_path):
+def test_simd_paths_match_scalar(tmp_path):
     isas = _supported_isas()
     if len(isas) == 1:
         pytest.skip("this CPU has no AVX2: only the scalar path exists")
@@ -74,6 +88,9 @@ def test_area_ratio_simd_matches_scalar(tmp_path):
             got = _draws(tmp_path, isa, threads)
             assert len(got) == len(reference)
             for a, b in zip(reference, got):
+                if isinstance(a, torch.Tensor):
+                    assert torch.equal(a, b), (isa, threads, a.dtype, a.numel())
+                    continue
                 assert a.keys() == b.keys()
                 for key in a:
                     assert torch.equal(a[key], b[key]), (isa, threads, key)

@@ -1,0 +1,28 @@
+// Box-Muller pairs (core::box_muller_32) for a run of Philox blocks at once, with AVX-512: the
+// normal fill's cost is the portable log, square root and sincos of each pair, and eight lanes of
+// the same IEEE operations in the same order (no FMA, correctly rounded division and square root)
+// give the scalar code's bits. The angle 2 pi u lies in [0, 2 pi), so sincos needs only the
+// medium (Cody-Waite) argument reduction, evaluated in all its stages and blended per lane.
+//
+// Uses the ISA of philox_blocks_isa() (other than AVX-512, or TORCHRNG_CPU_ISA=scalar: no SIMD
+// path). Torch-free, so the C++ tests link it.
+#pragma once
+
+#include <cstdint>
+
+#include "philox_blocks.h"
+
+namespace torchrng {
+namespace cpu {
+
+// For t in [0, blocks): with block t's words w = words[4t .. 4t+3], writes
+//   z[4t], z[4t+1]   = box_muller_32(w[0], w[1]) (the cosine, then the sine branch)
+//   z[4t+2], z[4t+3] = box_muller_32(w[2], w[3]).
+// Returns false, writing nothing, when no SIMD path applies.
+bool box_muller_32_simd(const uint32_t* words, int64_t blocks, double* z);
+
+// The same on a given ISA (for tests): false for ISAs without a SIMD path or that this CPU lacks.
+bool box_muller_32_simd_with(Isa isa, const uint32_t* words, int64_t blocks, double* z);
+
+}  // namespace cpu
+}  // namespace torchrng
