@@ -7,20 +7,7 @@
 
 #include <cmath>
 
-#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
-#define TORCHRNG_AR_X86 1
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#else
-#define TORCHRNG_AR_X86 0
-#endif
+#include "x86_intrinsics.h"
 
 namespace torchrng {
 namespace cpu {
@@ -55,7 +42,7 @@ bool in_domain(const samplers::AreaRatioRange& r) {
          std::fabs(r.log_ratio_hi) <= 700;
 }
 
-#if TORCHRNG_AR_X86
+#if TORCHRNG_X86_SIMD
 
 __attribute__((target("avx512f"))) void avx512_sides(const samplers::AreaRatioRange& r, Lanes& l, int64_t count) {
   const __m512d two_m32 = _mm512_set1_pd(kTwoM32);
@@ -149,13 +136,13 @@ __attribute__((target("avx2"))) void avx2_sides(const samplers::AreaRatioRange& 
   }
 }
 
-#endif  // TORCHRNG_AR_X86
+#endif  // TORCHRNG_X86_SIMD
 
 }  // namespace
 
 bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
                                 const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {
-#if TORCHRNG_AR_X86
+#if TORCHRNG_X86_SIMD
   if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || count > kAreaRatioMaxCount || !in_domain(range)) {
     return false;
   }

@@ -10,26 +10,13 @@
 
 #include "../core/distributions.h"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
-#define TORCHRNG_BM_X86 1
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#else
-#define TORCHRNG_BM_X86 0
-#endif
+#include "x86_intrinsics.h"
 
 namespace torchrng {
 namespace cpu {
 namespace {
 
-#if TORCHRNG_BM_X86
+#if TORCHRNG_X86_SIMD
 
 namespace pm = core::pm_detail;
 
@@ -177,12 +164,12 @@ __attribute__((target("avx512f"))) void avx512_pairs(const uint32_t* words, int6
 
 #undef TORCHRNG_AVX512
 
-#endif  // TORCHRNG_BM_X86
+#endif  // TORCHRNG_X86_SIMD
 
 }  // namespace
 
 bool box_muller_32_simd_with(Isa isa, const uint32_t* words, int64_t blocks, double* z) {
-#if TORCHRNG_BM_X86
+#if TORCHRNG_X86_SIMD
   if (isa != Isa::Avx512 || !isa_supported(isa) || blocks <= 0) return false;
   avx512_pairs(words, 2 * blocks, z);
   return true;

@@ -26,21 +26,7 @@
 
 #include "../core/stream.h"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
-#define TORCHRNG_PB_X86 1
-// GCC 12's AVX-512 intrinsics trip -Wuninitialized (_mm512_undefined_epi32, GCC bug 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#else
-#define TORCHRNG_PB_X86 0
-#endif
+#include "x86_intrinsics.h"
 
 namespace torchrng {
 namespace cpu {
@@ -64,7 +50,7 @@ void scalar_blocks(u32x2 key, uint64_t block, uint64_t first_index, int64_t coun
   }
 }
 
-#if TORCHRNG_PB_X86
+#if TORCHRNG_X86_SIMD
 
 // Scalar values shared by every SIMD group with the same (key, block, hi32(index)): the key
 // schedule and the parts of rounds 1-3 that do not depend on the low index word.
@@ -345,13 +331,13 @@ void avx512_blocks(u32x2 key, uint64_t block, uint64_t first_index, int64_t coun
   run_tail<16>(key, block, c, avx512_groups<1>);
 }
 
-#endif  // TORCHRNG_PB_X86
+#endif  // TORCHRNG_X86_SIMD
 
 // ---------------------------------------------------------------------------------------------
 // Run-time selection.
 
 bool cpu_has(Isa isa) {
-#if TORCHRNG_PB_X86
+#if TORCHRNG_X86_SIMD
   switch (isa) {
     case Isa::Scalar:
       return true;
@@ -402,7 +388,7 @@ Isa choose_isa() {
 void run(Isa isa, u32x2 key, uint64_t block, uint64_t first_index, int64_t count, uint32_t* out) {
   if (count <= 0) return;
   switch (isa) {
-#if TORCHRNG_PB_X86
+#if TORCHRNG_X86_SIMD
     case Isa::Avx512:
       avx512_blocks(key, block, first_index, count, out);
       return;

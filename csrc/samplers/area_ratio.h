@@ -26,5 +26,28 @@ TORCHRNG_HD AreaRatioSides area_ratio_sides(uint32_t scale_word, uint32_t ratio_
   return {py_round(core::pm_sqrt(target * aspect)), py_round(core::pm_sqrt(target / aspect))};
 }
 
+TORCHRNG_HD double image_area(int64_t height, int64_t width) {
+  return static_cast<double>(height) * static_cast<double>(width);
+}
+
+// Attempt 0 of a sampler that draws it from words 0-1 of block `first_block`.
+template <class Blocks>
+TORCHRNG_HD AreaRatioSides first_attempt(const Blocks& blocks, int first_block, int64_t height, int64_t width,
+                                         const AreaRatioRange& r) {
+  const u32x4 b = blocks(first_block);
+  return area_ratio_sides(b.v[0], b.v[1], image_area(height, width), r);
+}
+
+// Attempt `attempt` of ten: 0 is `first` (already evaluated), 1 comes from words 2-3 of block
+// `first_block`, 2-9 two per block from block `later_block` on.
+template <class Blocks>
+TORCHRNG_HD AreaRatioSides nth_attempt(const Blocks& blocks, int attempt, int first_block, int later_block, double area,
+                                       const AreaRatioRange& r, const AreaRatioSides& first) {
+  if (attempt == 0) return first;
+  const u32x4 b = blocks(attempt < 2 ? first_block : later_block + (attempt - 2) / 2);
+  const int k = (attempt % 2) * 2;
+  return area_ratio_sides(b.v[k], b.v[k + 1], area, r);
+}
+
 }  // namespace samplers
 }  // namespace torchrng

@@ -27,9 +27,7 @@ struct Erasing {
   TORCHRNG_HD const AreaRatioRange& area_ratio_range() const { return range; }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
-    const u32x4 b = blocks(1);
-    const double area = static_cast<double>(height) * static_cast<double>(width);
-    (*this)(blocks, height, width, row, area_ratio_sides(b.v[0], b.v[1], area, range));
+    (*this)(blocks, height, width, row, first_attempt(blocks, kFirstAttemptBlock, height, width, range));
   }
   // The same, with attempt 0 given.
   template <class Blocks>
@@ -37,14 +35,9 @@ struct Erasing {
                               AreaRatioSides first) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1 : 0;
     const double H = static_cast<double>(height), W = static_cast<double>(width);
-    const double area = H * W;
+    const double area = image_area(height, width);
     for (int attempt = 0; attempt < 10; ++attempt) {
-      AreaRatioSides sides = first;
-      if (attempt > 0) {
-        const u32x4 b = blocks(attempt < 2 ? 1 : 4 + (attempt - 2) / 2);
-        const int k = (attempt % 2) * 2;
-        sides = area_ratio_sides(b.v[k], b.v[k + 1], area, range);
-      }
+      const AreaRatioSides sides = nth_attempt(blocks, attempt, kFirstAttemptBlock, 4, area, range, first);
       const double h = sides.with_ratio, w = sides.against_ratio;
       if (!(h < H && w < W)) continue;
       const int64_t hi = to_i64(h), wi = to_i64(w);

@@ -6,7 +6,9 @@
 // returns non-zero if any check failed, which is what ctest looks at.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -30,6 +32,19 @@ struct Register {
 inline void fail(const char* file, int line, const std::string& what) {
   ++Registry::get().failures;
   std::fprintf(stderr, "%s:%d: FAILED: %s\n", file, line, what.c_str());
+}
+
+// The bits of a double, and the double of some bits (for exact comparisons).
+inline uint64_t bits(double x) {
+  uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+inline double from_bits(uint64_t u) {
+  double x;
+  std::memcpy(&x, &u, sizeof x);
+  return x;
 }
 
 }  // namespace torchrng_test

@@ -19,17 +19,8 @@ using torchrng::cpu::Isa;
 using torchrng::samplers::AreaRatioRange;
 using torchrng::samplers::AreaRatioSides;
 
-uint64_t bits(double x) {
-  uint64_t u;
-  std::memcpy(&u, &x, sizeof u);
-  return u;
-}
-
-double from_bits(uint64_t u) {
-  double x;
-  std::memcpy(&x, &u, sizeof x);
-  return x;
-}
+using torchrng_test::bits;
+using torchrng_test::from_bits;
 
 std::vector<Isa> simd_isas() {
   std::vector<Isa> v;

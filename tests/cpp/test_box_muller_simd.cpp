@@ -14,11 +14,7 @@
 
 namespace {
 
-uint64_t bits(double x) {
-  uint64_t u;
-  std::memcpy(&u, &x, sizeof u);
-  return u;
-}
+using torchrng_test::bits;
 
 // Compares blocks made of the given (radius, angle) word pairs; returns the mismatches.
 int compare(const std::vector<uint32_t>& words) {

@@ -35,17 +35,8 @@ constexpr uint64_t kCanonicalNaN = 0x7ff8000000000000ull;
 constexpr double kBound = 1.0;
 constexpr double kBoundLog2 = 0.51;
 
-uint64_t bits(double x) {
-  uint64_t u;
-  std::memcpy(&u, &x, sizeof u);
-  return u;
-}
-
-double from_bits(uint64_t u) {
-  double x;
-  std::memcpy(&x, &u, sizeof x);
-  return x;
-}
+using torchrng_test::bits;
+using torchrng_test::from_bits;
 
 // splitmix64: a fixed, seeded stream of test inputs.
 struct Rng {
