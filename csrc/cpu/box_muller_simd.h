@@ -1,11 +1,11 @@
-// Box-Muller pairs (core::box_muller_32) for a run of Philox blocks at once, with AVX-512: the
-// normal fill's cost is the portable log, square root and sincos of each pair, and eight lanes of
-// the same IEEE operations in the same order (no FMA, correctly rounded division and square root)
+// Box-Muller pairs (core::box_muller_32) for a run of Philox blocks at once, with AVX-512 or AVX2:
+// the normal fill's cost is the portable log, square root and sincos of each pair, and 8 or 4 lanes
+// of the same IEEE operations in the same order (no FMA, correctly rounded division and square root)
 // give the scalar code's bits. The angle 2 pi u lies in [0, 2 pi), so sincos needs only the
 // medium (Cody-Waite) argument reduction, evaluated in all its stages and blended per lane.
 //
-// Uses the ISA of philox_blocks_isa() (other than AVX-512, or TORCHRNG_CPU_ISA=scalar: no SIMD
-// path). Torch-free, so the C++ tests link it.
+// Uses the ISA of philox_blocks_isa() (TORCHRNG_CPU_ISA=scalar turns it off). Torch-free, so the
+// C++ tests link it.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ namespace cpu {
 // Returns false, writing nothing, when no SIMD path applies.
 bool box_muller_32_simd(const uint32_t* words, int64_t blocks, double* z);
 
-// The same on a given ISA (for tests): false for ISAs without a SIMD path or that this CPU lacks.
+// The same on a given ISA (for tests): false for Isa::Scalar or an ISA this CPU lacks.
 bool box_muller_32_simd_with(Isa isa, const uint32_t* words, int64_t blocks, double* z);
 
 }  // namespace cpu

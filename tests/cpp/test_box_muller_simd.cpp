@@ -1,4 +1,4 @@
-// cpu::box_muller_32_simd: the AVX-512 path gives exactly the bits of core::box_muller_32 for
+// cpu::box_muller_32_simd: the AVX-512 and AVX2 paths give exactly the bits of core::box_muller_32 for
 // random words, for the extreme words (u = 0, u1 = 1, the largest radius), for every angle word
 // whose angle falls near the kernels' and the reduction's thresholds (pi/4, multiples of pi/2,
 // where the second and third Cody-Waite stages fire), and for partial vectors.
@@ -17,11 +17,11 @@ namespace {
 using torchrng_test::bits;
 
 // Compares blocks made of the given (radius, angle) word pairs; returns the mismatches.
-int compare(const std::vector<uint32_t>& words) {
+int compare(torchrng::cpu::Isa isa, const std::vector<uint32_t>& words) {
   const int64_t blocks = static_cast<int64_t>(words.size() / 4);
   std::vector<double> got(4 * words.size() / 4);
-  if (!torchrng::cpu::box_muller_32_simd_with(torchrng::cpu::Isa::Avx512, words.data(), blocks, got.data())) {
-    torchrng_test::fail(__FILE__, __LINE__, "the AVX-512 path refused to run");
+  if (!torchrng::cpu::box_muller_32_simd_with(isa, words.data(), blocks, got.data())) {
+    torchrng_test::fail(__FILE__, __LINE__, "the SIMD path refused to run");
     return 1;
   }
   int bad = 0;
@@ -31,7 +31,7 @@ int compare(const std::vector<uint32_t>& words) {
     if (bits(z0) != bits(got[2 * p]) || bits(z1) != bits(got[2 * p + 1])) {
       if (bad++ == 0) {
         torchrng_test::fail(__FILE__, __LINE__,
-                            "pair " + std::to_string(p) + " differs: words " + std::to_string(words[2 * p]) + " " +
+                            std::string(torchrng::cpu::isa_name(isa)) + ": pair " + std::to_string(p) + " differs: words " + std::to_string(words[2 * p]) + " " +
                                 std::to_string(words[2 * p + 1]));
       }
     }
@@ -42,10 +42,14 @@ int compare(const std::vector<uint32_t>& words) {
 }  // namespace
 
 TORCHRNG_TEST(box_muller_simd_matches_scalar) {
-  if (!torchrng::cpu::isa_supported(torchrng::cpu::Isa::Avx512)) {
-    std::printf("  (no AVX-512 on this CPU: nothing to compare)\n");
+  std::vector<torchrng::cpu::Isa> isas;
+  for (torchrng::cpu::Isa isa : {torchrng::cpu::Isa::Avx2, torchrng::cpu::Isa::Avx512})
+    if (torchrng::cpu::isa_supported(isa)) isas.push_back(isa);
+  if (isas.empty()) {
+    std::printf("  (no AVX2 on this CPU: nothing to compare)\n");
     return;
   }
+  CHECK(!torchrng::cpu::box_muller_32_simd_with(torchrng::cpu::Isa::Scalar, nullptr, 1, nullptr));
   int bad = 0;
   // Angle words around each multiple of pi/4 of the turn (2 pi w / 2^32 = j pi / 4), and the
   // radius words at both ends.
@@ -66,13 +70,13 @@ TORCHRNG_TEST(box_muller_simd_matches_scalar) {
     }
   }
   while (words.size() % 4) words.push_back(7u);
-  bad += compare(words);
+  for (torchrng::cpu::Isa isa : isas) bad += compare(isa, words);
   // Random words, runs of every length up to 70 blocks (partial vectors).
   std::mt19937_64 rng(99);
   for (int trial = 0; trial < 3000; ++trial) {
     std::vector<uint32_t> w(4 * (1 + rng() % 70));
     for (uint32_t& x : w) x = static_cast<uint32_t>(rng());
-    bad += compare(w);
+    for (torchrng::cpu::Isa isa : isas) bad += compare(isa, w);
   }
   CHECK_EQ(bad, 0);
 }

@@ -1,0 +1,109 @@
+// The vocabulary the CPU's SIMD kernels are written in, once per instruction set: namespace
+// lanes_avx512 (8 doubles, __mmask8 masks) and lanes_avx2 (4 doubles, all-ones lane masks). Each
+// is compiled under `#pragma GCC target` for its ISA, so a kernel written once in these words and
+// included in both namespaces (the *_lanes.inc files) becomes two kernels, chosen at run time.
+//
+// Every operation is one correctly rounded IEEE operation or an exact bit manipulation, so a kernel
+// written in them computes what the scalar code it mirrors computes, lane by lane.
+#pragma once
+
+#include <cstdint>
+
+#include "x86_intrinsics.h"
+
+#if TORCHRNG_X86_SIMD
+
+#define TORCHRNG_LANE inline __attribute__((always_inline))
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+namespace torchrng::cpu::lanes_avx512 {
+
+constexpr int kLanes = 8;
+using V = __m512d;  // doubles
+using I = __m512i;  // int64 lanes
+using M = __mmask8;
+
+TORCHRNG_LANE V set(double x) { return _mm512_set1_pd(x); }
+TORCHRNG_LANE V load(const double* p) { return _mm512_load_pd(p); }
+TORCHRNG_LANE void store(double* p, V v) { _mm512_store_pd(p, v); }
+TORCHRNG_LANE V add(V a, V b) { return _mm512_add_pd(a, b); }
+TORCHRNG_LANE V sub(V a, V b) { return _mm512_sub_pd(a, b); }
+TORCHRNG_LANE V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+TORCHRNG_LANE V div(V a, V b) { return _mm512_div_pd(a, b); }
+TORCHRNG_LANE V sqrt(V a) { return _mm512_sqrt_pd(a); }
+TORCHRNG_LANE I as_int(V a) { return _mm512_castpd_si512(a); }
+TORCHRNG_LANE V as_double(I a) { return _mm512_castsi512_pd(a); }
+TORCHRNG_LANE V neg(V a) { return as_double(_mm512_xor_si512(as_int(a), _mm512_set1_epi64(INT64_MIN))); }
+TORCHRNG_LANE M lt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+TORCHRNG_LANE V pick(M m, V if_false, V if_true) { return _mm512_mask_blend_pd(m, if_false, if_true); }
+TORCHRNG_LANE M both(M a, M b) { return a & b; }
+
+TORCHRNG_LANE I iset(int64_t x) { return _mm512_set1_epi64(x); }
+TORCHRNG_LANE I iadd(I a, I b) { return _mm512_add_epi64(a, b); }
+TORCHRNG_LANE I isub(I a, I b) { return _mm512_sub_epi64(a, b); }
+TORCHRNG_LANE I iand(I a, I b) { return _mm512_and_si512(a, b); }
+TORCHRNG_LANE I ior(I a, I b) { return _mm512_or_si512(a, b); }
+template <int N>
+TORCHRNG_LANE I shl(I a) { return _mm512_slli_epi64(a, N); }
+template <int N>
+TORCHRNG_LANE I shr(I a) { return _mm512_srli_epi64(a, N); }
+TORCHRNG_LANE M igt(I a, I b) { return _mm512_cmp_epi64_mask(a, b, _MM_CMPINT_NLE); }  // signed a > b
+TORCHRNG_LANE M has_bit(I a, int64_t bit) { return _mm512_test_epi64_mask(a, _mm512_set1_epi64(bit)); }
+// Truncation toward zero of doubles below 2^31 in magnitude, and back.
+TORCHRNG_LANE I trunc_small(V a) { return _mm512_cvtepi32_epi64(_mm512_cvttpd_epi32(a)); }
+TORCHRNG_LANE V small_to_double(I a) { return _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(a)); }
+
+}  // namespace torchrng::cpu::lanes_avx512
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace torchrng::cpu::lanes_avx2 {
+
+constexpr int kLanes = 4;
+using V = __m256d;
+using I = __m256i;
+using M = __m256d;  // all-ones lanes where true
+
+TORCHRNG_LANE V set(double x) { return _mm256_set1_pd(x); }
+TORCHRNG_LANE V load(const double* p) { return _mm256_load_pd(p); }
+TORCHRNG_LANE void store(double* p, V v) { _mm256_store_pd(p, v); }
+TORCHRNG_LANE V add(V a, V b) { return _mm256_add_pd(a, b); }
+TORCHRNG_LANE V sub(V a, V b) { return _mm256_sub_pd(a, b); }
+TORCHRNG_LANE V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+TORCHRNG_LANE V div(V a, V b) { return _mm256_div_pd(a, b); }
+TORCHRNG_LANE V sqrt(V a) { return _mm256_sqrt_pd(a); }
+TORCHRNG_LANE I as_int(V a) { return _mm256_castpd_si256(a); }
+TORCHRNG_LANE V as_double(I a) { return _mm256_castsi256_pd(a); }
+TORCHRNG_LANE V neg(V a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MIN))); }
+TORCHRNG_LANE M lt(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+TORCHRNG_LANE V pick(M m, V if_false, V if_true) { return _mm256_blendv_pd(if_false, if_true, m); }
+TORCHRNG_LANE M both(M a, M b) { return _mm256_and_pd(a, b); }
+
+TORCHRNG_LANE I iset(int64_t x) { return _mm256_set1_epi64x(x); }
+TORCHRNG_LANE I iadd(I a, I b) { return _mm256_add_epi64(a, b); }
+TORCHRNG_LANE I isub(I a, I b) { return _mm256_sub_epi64(a, b); }
+TORCHRNG_LANE I iand(I a, I b) { return _mm256_and_si256(a, b); }
+TORCHRNG_LANE I ior(I a, I b) { return _mm256_or_si256(a, b); }
+template <int N>
+TORCHRNG_LANE I shl(I a) { return _mm256_slli_epi64(a, N); }
+template <int N>
+TORCHRNG_LANE I shr(I a) { return _mm256_srli_epi64(a, N); }
+TORCHRNG_LANE M igt(I a, I b) { return _mm256_castsi256_pd(_mm256_cmpgt_epi64(a, b)); }
+TORCHRNG_LANE M has_bit(I a, int64_t bit) {
+  const I b = _mm256_set1_epi64x(bit);
+  return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(a, b), b));
+}
+TORCHRNG_LANE I trunc_small(V a) { return _mm256_cvtepi32_epi64(_mm256_cvttpd_epi32(a)); }
+TORCHRNG_LANE V small_to_double(I a) {  // the low dword of each lane, then int32 -> double
+  const I low = _mm256_permutevar8x32_epi32(a, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+  return _mm256_cvtepi32_pd(_mm256_castsi256_si128(low));
+}
+
+}  // namespace torchrng::cpu::lanes_avx2
+#pragma GCC pop_options
+
+#undef TORCHRNG_LANE
+
+#endif  // TORCHRNG_X86_SIMD
