@@ -41,21 +41,8 @@ bool in_domain(const samplers::AreaRatioRange& r) {
 
 }  // namespace
 
-#if TORCHRNG_X86_SIMD
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-namespace lanes_avx512 {
-#include "area_ratio_lanes.inc"
-}  // namespace lanes_avx512
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx2")
-namespace lanes_avx2 {
-#include "area_ratio_lanes.inc"
-}  // namespace lanes_avx2
-#pragma GCC pop_options
-#endif
+#define TORCHRNG_LANES_KERNEL "area_ratio_lanes.inc"
+#include "simd_lanes_kernel.h"
 
 bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
                                 const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {

@@ -14,21 +14,8 @@ constexpr int64_t kChunkPairs = 64;                 // pairs gathered per pass (
 
 }  // namespace
 
-#if TORCHRNG_X86_SIMD
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-namespace lanes_avx512 {
-#include "box_muller_lanes.inc"
-}  // namespace lanes_avx512
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx2")
-namespace lanes_avx2 {
-#include "box_muller_lanes.inc"
-}  // namespace lanes_avx2
-#pragma GCC pop_options
-#endif
+#define TORCHRNG_LANES_KERNEL "box_muller_lanes.inc"
+#include "simd_lanes_kernel.h"
 
 bool box_muller_32_simd_with(Isa isa, const uint32_t* words, int64_t blocks, double* z) {
 #if TORCHRNG_X86_SIMD
