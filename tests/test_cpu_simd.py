@@ -1,8 +1,8 @@
 """The CPU's SIMD paths give the scalar path's bits, seen from Python.
 
 RandomResizedCrop and RandomErasing evaluate their first (scale, log-ratio) attempt for a tile of
-samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp), and the float32 / float16 /
-bfloat16 normal fill its Box-Muller pairs in AVX-512 lanes (csrc/cpu/box_muller_simd.cpp).
+samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp), and the normal fills and fields
+their Box-Muller pairs (csrc/cpu/box_muller_simd.cpp).
 TORCHRNG_CPU_ISA=scalar turns every SIMD path off, so running the same draws in subprocesses with
 each ISA this CPU supports and comparing bit for bit checks the vector exp, log, sincos, square
 roots and rounding against the scalar code: crop ranges inside and outside the vector path's
@@ -47,7 +47,7 @@ for name, kw in cases:
     mixed = torch.tensor([[1, 1], [224, 224], [5, 3000], [480, 640], [2, 2], [1 << 30, 3]] * 25)
     out.append(f(k, n=150, image_size=mixed, **kw))
     out.append(f(torchrng.Generator(seed=5), n=130, image_size=(64, 48), **kw))
-for dtype in (torch.float32, torch.float16, torch.bfloat16):
+for dtype in (torch.float32, torch.float64, torch.float16, torch.bfloat16):
     for n in (1, 3, 4, 5, 31, 33, 1023, 1025, 40000):
         out.append(torchrng.normal(n, 0.5, 2.0, generator=k, dtype=dtype))
     g = torchrng.Generator(seed=11)

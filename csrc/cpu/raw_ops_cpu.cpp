@@ -19,11 +19,21 @@ using ops::OptGen;
 constexpr int64_t kGrainElements = 1 << 15;
 constexpr int64_t kTileBlocks = 256;
 
-// Normal fills of float32 and narrower types: Box-Muller on two words per pair.
 template <class Fill>
-struct IsNormal32 : std::false_type {};
+struct IsNormal : std::false_type {};
 template <typename T>
-struct IsNormal32<ops::NormalFill<T>> : std::bool_constant<ops::NormalFill<T>::kValuesPerBlock == 4> {};
+struct IsNormal<ops::NormalFill<T>> : std::true_type {};
+
+// The standard normals of a tile's blocks in SIMD lanes: two words per pair for float32 and
+// narrower types (box_muller_32), one whole block per pair for float64 (box_muller_53).
+template <int kValuesPerBlock>
+bool tile_normals(const uint32_t* words, int64_t blocks, double* z) {
+  if constexpr (kValuesPerBlock == 4) {
+    return cpu::box_muller_32_simd(words, blocks, z);
+  } else {
+    return cpu::box_muller_53_simd(words, blocks, z);
+  }
+}
 
 struct CpuBackend {
   static void check_no_generator(const OptGen& gen) {
@@ -63,11 +73,11 @@ struct CpuBackend {
           }
           i += m;
         } else {
-          if constexpr (IsNormal32<Fill>::value) {
+          if constexpr (IsNormal<Fill>::value) {
             // The Box-Muller pairs of the whole tile in SIMD lanes, where the CPU has them.
             double z[4 * kTileBlocks];
-            if (cpu::box_muller_32_simd(words, blocks, z)) {
-              const int64_t m = std::min<int64_t>(end - i, 4 * blocks - lane);
+            if (tile_normals<P>(words, blocks, z)) {
+              const int64_t m = std::min<int64_t>(end - i, P * blocks - lane);
               for (int64_t j = 0; j < m; ++j) data[i + j] = ops::to_output<T>(f.mean + f.std * z[lane + j]);
               i += m;
               continue;

@@ -1,7 +1,8 @@
-// cpu::box_muller_32_simd: the AVX-512 and AVX2 paths give exactly the bits of core::box_muller_32 for
-// random words, for the extreme words (u = 0, u1 = 1, the largest radius), for every angle word
-// whose angle falls near the kernels' and the reduction's thresholds (pi/4, multiples of pi/2,
-// where the second and third Cody-Waite stages fire), and for partial vectors.
+// cpu::box_muller_32_simd / box_muller_53_simd: the AVX-512 and AVX2 paths give exactly the bits
+// of core::box_muller_32 / box_muller_53 for random words, for the extreme words (u = 0, u1 = 1,
+// the largest radius), for every angle word whose angle falls near the kernels' and the reduction's thresholds (pi/4, multiples of pi/2,
+// where the second and third Cody-Waite stages fire; 32-bit and 53-bit angles), and for partial
+// vectors.
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -39,6 +40,26 @@ int compare(torchrng::cpu::Isa isa, const std::vector<uint32_t>& words) {
   return bad;
 }
 
+// The float64 form: one pair per block.
+int compare53(torchrng::cpu::Isa isa, const std::vector<uint32_t>& words) {
+  const int64_t blocks = static_cast<int64_t>(words.size() / 4);
+  std::vector<double> got(2 * static_cast<size_t>(blocks));
+  if (!torchrng::cpu::box_muller_53_simd_with(isa, words.data(), blocks, got.data())) {
+    torchrng_test::fail(__FILE__, __LINE__, "the SIMD path refused to run");
+    return 1;
+  }
+  int bad = 0;
+  for (int64_t t = 0; t < blocks; ++t) {
+    double z0, z1;
+    const torchrng::core::u32x4 b{{words[4 * t], words[4 * t + 1], words[4 * t + 2], words[4 * t + 3]}};
+    torchrng::core::box_muller_53(b, &z0, &z1);
+    if (bits(z0) != bits(got[2 * t]) || bits(z1) != bits(got[2 * t + 1])) {
+      if (bad++ == 0) torchrng_test::fail(__FILE__, __LINE__, "53-bit block " + std::to_string(t) + " differs");
+    }
+  }
+  return bad;
+}
+
 }  // namespace
 
 TORCHRNG_TEST(box_muller_simd_matches_scalar) {
@@ -70,13 +91,33 @@ TORCHRNG_TEST(box_muller_simd_matches_scalar) {
     }
   }
   while (words.size() % 4) words.push_back(7u);
-  for (torchrng::cpu::Isa isa : isas) bad += compare(isa, words);
+  for (torchrng::cpu::Isa isa : isas) {
+    bad += compare(isa, words);
+    bad += compare53(isa, words);  // the same words as (radius lo, hi, angle lo, hi) blocks
+  }
+  // 53-bit angles around every multiple of pi/4 of the turn: u = (j 2^50 + d) 2^-53.
+  std::vector<uint32_t> blocks53;
+  for (int64_t j = 0; j <= 7; ++j) {
+    for (int64_t d = -2000; d <= 2000; ++d) {
+      const int64_t m = (j << 50) + d;
+      if (m < 0) continue;
+      const uint64_t x = static_cast<uint64_t>(m) << 11;
+      blocks53.push_back(static_cast<uint32_t>(d * 2654435761ll));
+      blocks53.push_back(static_cast<uint32_t>(j * 40503 + d));
+      blocks53.push_back(static_cast<uint32_t>(x));
+      blocks53.push_back(static_cast<uint32_t>(x >> 32));
+    }
+  }
+  for (torchrng::cpu::Isa isa : isas) bad += compare53(isa, blocks53);
   // Random words, runs of every length up to 70 blocks (partial vectors).
   std::mt19937_64 rng(99);
   for (int trial = 0; trial < 3000; ++trial) {
     std::vector<uint32_t> w(4 * (1 + rng() % 70));
     for (uint32_t& x : w) x = static_cast<uint32_t>(rng());
-    for (torchrng::cpu::Isa isa : isas) bad += compare(isa, w);
+    for (torchrng::cpu::Isa isa : isas) {
+      bad += compare(isa, w);
+      bad += compare53(isa, w);
+    }
   }
   CHECK_EQ(bad, 0);
 }
