@@ -9,18 +9,22 @@ namespace core {
 // float32 in [0, 1): the top 24 bits, each value k * 2^-24 exactly representable.
 TORCHRNG_HD float u01_f32(uint32_t w) { return static_cast<float>(w >> 8) * 5.9604644775390625e-08f; }
 
+// The scales of the float64 uniforms below: 2^-53 and 2^-32.
+constexpr double kTwoM53 = 1.1102230246251565e-16;
+constexpr double kTwoM32 = 2.3283064365386963e-10;
+
+// The top 53 bits of the 64-bit word hi:lo, as an integer.
+TORCHRNG_HD uint64_t top53(uint32_t lo, uint32_t hi) { return ((static_cast<uint64_t>(hi) << 32) | lo) >> 11; }
+
 // float64 in [0, 1): the top 53 bits of the 64-bit word hi:lo.
-TORCHRNG_HD double u01_f64(uint32_t lo, uint32_t hi) {
-  const uint64_t x = (static_cast<uint64_t>(hi) << 32) | lo;
-  return static_cast<double>(x >> 11) * 1.1102230246251565e-16;
-}
+TORCHRNG_HD double u01_f64(uint32_t lo, uint32_t hi) { return static_cast<double>(top53(lo, hi)) * kTwoM53; }
 
 // float64 in (0, 1]: for logarithms, which must never see 0.
 TORCHRNG_HD double u01_open_low_f64(uint32_t lo, uint32_t hi) { return 1.0 - u01_f64(lo, hi); }
 
 // float64 in [0, 1) from a single word: every value k * 2^-32 is exact. Used where a parameter is
 // a plain uniform with 32 bits of resolution (coin flips, p gates).
-TORCHRNG_HD double u01_f64_from32(uint32_t w) { return static_cast<double>(w) * 2.3283064365386963e-10; }
+TORCHRNG_HD double u01_f64_from32(uint32_t w) { return static_cast<double>(w) * kTwoM32; }
 
 // Bernoulli(p) from one word: true with probability exactly ceil(p * 2^32) / 2^32 for p in [0, 1],
 // so p = 0 never fires and p = 1 always does.

@@ -21,8 +21,7 @@ struct AreaRatioInputs {
 };
 
 constexpr double kTwo52 = 0x1p52;
-constexpr double kTwoM32 = 2.3283064365386963e-10;  // core::u01_f64_from32's scale, 2^-32
-constexpr int64_t kHalfLn2Hx = 0x3fd62e42;           // pm_exp's thresholds on the high word
+constexpr int64_t kHalfLn2Hx = 0x3fd62e42;  // pm_exp's thresholds on the high word
 constexpr int64_t kOneAndHalfLn2Hx = 0x3ff0a2b2;
 constexpr int64_t kTinyHx = 0x3e300000;
 
@@ -38,7 +37,6 @@ bool in_domain(const samplers::AreaRatioRange& r) {
          std::fabs(r.log_ratio_hi) <= 700;
 }
 
-
 }  // namespace
 
 #define TORCHRNG_LANES_KERNEL "area_ratio_lanes.inc"
@@ -53,13 +51,13 @@ bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, 
   AreaRatioInputs l;
   const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
   const int64_t padded = (count + lanes - 1) / lanes * lanes;
-  const double constant_area = static_cast<double>(height) * static_cast<double>(width);
+  const double constant_area = samplers::image_area(height, width);
   for (int64_t j = 0; j < padded; ++j) {
     const bool real = j < count;
     l.scale_word[j] = real ? static_cast<double>(words[4 * j]) : 0.0;
     l.ratio_word[j] = real ? static_cast<double>(words[4 * j + 1]) : 0.0;
     l.area[j] = !real ? 1.0
-                : sizes ? static_cast<double>(sizes[2 * j]) * static_cast<double>(sizes[2 * j + 1])
+                : sizes ? samplers::image_area(sizes[2 * j], sizes[2 * j + 1])
                         : constant_area;
   }
   if (isa == Isa::Avx512) {

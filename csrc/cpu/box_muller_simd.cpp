@@ -39,17 +39,17 @@ bool run_pairs(Isa isa, int64_t pairs, double scale, const Integers& integers, d
 }  // namespace
 
 bool box_muller_32_simd_with(Isa isa, const uint32_t* words, int64_t blocks, double* z) {
-  return run_pairs(isa, 2 * blocks, 2.3283064365386963e-10, [words](int64_t p, double* k_r, double* k_a) {
+  return run_pairs(isa, 2 * blocks, core::kTwoM32, [words](int64_t p, double* k_r, double* k_a) {
     *k_r = static_cast<double>(words[2 * p]);
     *k_a = static_cast<double>(words[2 * p + 1]);
   }, z);
 }
 
 bool box_muller_53_simd_with(Isa isa, const uint32_t* words, int64_t blocks, double* z) {
-  return run_pairs(isa, blocks, 1.1102230246251565e-16, [words](int64_t p, double* k_r, double* k_a) {
+  return run_pairs(isa, blocks, core::kTwoM53, [words](int64_t p, double* k_r, double* k_a) {
     const uint32_t* w = words + 4 * p;
-    *k_r = static_cast<double>(((static_cast<uint64_t>(w[1]) << 32) | w[0]) >> 11);
-    *k_a = static_cast<double>(((static_cast<uint64_t>(w[3]) << 32) | w[2]) >> 11);
+    *k_r = static_cast<double>(core::top53(w[0], w[1]));
+    *k_a = static_cast<double>(core::top53(w[2], w[3]));
   }, z);
 }
 
