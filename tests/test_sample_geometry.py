@@ -107,7 +107,12 @@ def test_perspective_matches_torchvision(size, scale, monkeypatch):
 
     def spy(startpoints, endpoints):
         recorded.append([c for point in endpoints for c in point])
-        return solve(startpoints, endpoints)
+        try:
+            return solve(startpoints, endpoints)
+        except torch.linalg.LinAlgError:
+            # Three collinear corners: the 8x8 system is singular, and LAPACK's gels either returns
+            # rounding noise or (MKL on some CPUs, AMD EPYC here) raises. Only the draws matter here.
+            return [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
 
     monkeypatch.setattr(tv_geometry, "_get_perspective_coeffs", spy)
     tv_params(T.RandomPerspective(distortion_scale=scale, p=1.0), size)
