@@ -10,14 +10,12 @@ import torch
 
 from .. import _validate as v
 from .._streams import _as_i64, resolve
-from ._driver import as_bool, draw_rows, resolve_batch
+from ._driver import as_bool, draw_rows, only_column, resolve_batch, run_rows
 from ._geometry import cached, check_p
 from ._ids import BETA_BLOCKS, CUTMIX, ERASING, INTEGER, MIXUP
 from ._misc import normal_field
 
 __all__ = ["erasing", "mixup", "cutmix", "jpeg"]
-
-_rows_op = torch.ops.torchrng.sample_rows
 
 ERASING_BLOCKS = 8  # the rows' budget; value='random' keys its field by block 8
 
@@ -78,9 +76,9 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
     if fill is None and sizes is not None:
         raise ValueError("erasing: value='random' needs one image size for the batch (sample groups of equal size "
                          "with `indices` for variable sizes)")
-    out = torch.empty((n, 6), dtype=torch.int64, device=device)
+    out = torch.empty(n, 6, dtype=torch.int64, device=device)
     stream, gen = resolve(generator, device, n, ERASING_BLOCKS + (fill is None), advance=idx is None)
-    _rows_op(out, ERASING, hyper, list(hw) if hw is not None else [], sizes, idx, stream, gen, None, None)
+    run_rows(out, ERASING, hyper, hw, sizes, idx, stream, gen)
     if fill is None:
         field_stream = stream if gen is not None else [*stream[:3], _as_i64(stream[3] + ERASING_BLOCKS)]
         vals = normal_field(None, n, idx, (c, *hw), device, 0.0, 1.0, torch.float32, stream=field_stream, gen=gen)
@@ -118,10 +116,10 @@ def _mix_rows(sampler, columns, hyper, blocks, generator, n, indices, image_size
     # One draw for the batch: the row of its first sample, repeated. The generator still hands
     # out n sample indices, as with per_sample=True.
     m = min(n, 1)
-    first = torch.empty((m, columns), dtype=torch.float64, device=device)
+    first = torch.empty(m, columns, dtype=torch.float64, device=device)
     stream, gen = resolve(generator, device, n, blocks, advance=idx is None)
-    _rows_op(first, sampler, hyper, list(hw) if hw is not None else [], sizes[:m] if sizes is not None else None,
-             idx[:m] if idx is not None else None, stream, gen, None, None)
+    run_rows(first, sampler, hyper, hw, sizes[:m] if sizes is not None else None, idx[:m] if idx is not None else None,
+             stream, gen)
     return first.expand(n, columns).contiguous()
 
 
@@ -131,7 +129,7 @@ def mixup(generator, *, n=None, indices=None, image_size=None, device=None, alph
     its first sample; per_sample=True draws one per sample."""
     rows = _mix_rows(MIXUP, 1, [_alpha_arg(alpha)], BETA_BLOCKS, generator, n, indices, image_size, device,
                      per_sample, False)
-    return {"lam": rows[:, 0]}
+    return {"lam": only_column(rows)}
 
 
 def cutmix(generator, *, n=None, indices=None, image_size, device=None, alpha=1.0, per_sample=False):
@@ -168,4 +166,4 @@ def jpeg(generator, *, n=None, indices=None, image_size=None, device=None, quali
     torchvision's randint(q0, q1 + 1)). One block per sample."""
     rows = draw_rows(INTEGER, 1, torch.int64, jpeg_hyper(quality), 1, generator,
                      *resolve_batch(n, indices, image_size, device, needs_size=False))
-    return {"quality": rows[:, 0]}
+    return {"quality": only_column(rows)}

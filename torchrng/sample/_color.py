@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import as_bool, draw_rows, resolve_batch
+from ._driver import as_bool, draw_rows, only_column, resolve_batch
 from ._geometry import cached, check_p
 from ._ids import COLOR_JITTER, GATE, MAX_PERMUTATION, PERMUTATION, PHOTOMETRIC_DISTORT, permutation_blocks
 
@@ -144,7 +144,7 @@ def channel_permutation(generator, *, n=None, indices=None, image_size=None, dev
 def gate(generator, n, indices, image_size, device, p) -> torch.Tensor:
     """The `[p]` coin of torchvision's _RandomApplyTransform: bool (n,), true with probability p."""
     rows = draw_rows(GATE, 1, torch.bool, [check_p(p)], 1, generator, *_batch(n, indices, image_size, device))
-    return rows[:, 0]
+    return only_column(rows)
 
 
 def grayscale(generator, *, n=None, indices=None, image_size=None, device=None, p=0.1, num_channels=3):

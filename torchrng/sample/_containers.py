@@ -8,7 +8,7 @@ import torch
 
 from .. import _validate as v
 from ._color import gate
-from ._driver import draw_rows, resolve_batch
+from ._driver import draw_rows, only_column, resolve_batch
 from ._ids import CHOICE, MAX_PERMUTATION, PERMUTATION, permutation_blocks
 
 __all__ = ["random_apply", "random_choice", "random_order"]
@@ -81,7 +81,7 @@ def random_choice(generator, *, n=None, indices=None, image_size=None, device=No
         raise ValueError(f"random_choice supports 1 to {MAX_CHOICES} transforms, got {len(p)}")
     rows = draw_rows(CHOICE, 1, torch.int64, choice_cumulative(p), 1, generator,
                      *resolve_batch(n, indices, image_size, device, needs_size=False))
-    return {"index": rows[:, 0]}
+    return {"index": only_column(rows)}
 
 
 def random_order(generator, *, n=None, indices=None, image_size=None, device=None, transforms=None,

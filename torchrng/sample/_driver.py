@@ -91,13 +91,31 @@ def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
     return n, idx, hw, sizes, device
 
 
+def run_rows(out: torch.Tensor, sampler_id: int, hyper: list[float], hw, sizes, idx, stream, gen, boxes=None,
+             box_counts=None) -> None:
+    """The native op into `out`, with trailing None arguments left out (parsing explicit Nones
+    costs more per call than sampling a few hundred rows)."""
+    size = list(hw) if hw is not None else []
+    if boxes is not None:
+        _op(out, sampler_id, hyper, size, sizes, idx, stream, gen, boxes, box_counts)
+    elif gen is not None:
+        _op(out, sampler_id, hyper, size, sizes, idx, stream, gen)
+    else:
+        _op(out, sampler_id, hyper, size, sizes, idx, stream)
+
+
 def draw_rows(sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float], blocks_per_sample: int,
               generator: GeneratorLike, n, idx, hw, sizes, device, boxes=None, box_counts=None) -> torch.Tensor:
     """(n, columns) rows of the sampler's value type (bool, int64 or float64) from the native op."""
-    out = torch.empty((n, columns), dtype=dtype, device=device)
+    out = torch.empty(n, columns, dtype=dtype, device=device)  # ints, not a tuple: cheaper to parse
     stream, gen = resolve(generator, device, n, blocks_per_sample, advance=idx is None)
-    _op(out, sampler_id, hyper, list(hw) if hw is not None else [], sizes, idx, stream, gen, boxes, box_counts)
+    run_rows(out, sampler_id, hyper, hw, sizes, idx, stream, gen, boxes, box_counts)
     return out
+
+
+def only_column(rows: torch.Tensor) -> torch.Tensor:
+    """The (n,) column of a one-column (n, 1) table (a view; cheaper than rows[:, 0])."""
+    return rows.view(-1)
 
 
 def as_bool(column: torch.Tensor) -> torch.Tensor:

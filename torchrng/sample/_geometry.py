@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import MAX_SIDE, as_bool, as_int, draw_rows, resolve_batch
+from ._driver import MAX_SIDE, as_bool, as_int, draw_rows, only_column, resolve_batch
 
 __all__ = [
     "horizontal_flip", "vertical_flip", "resized_crop", "crop", "rotation", "affine", "perspective",
@@ -112,7 +112,7 @@ def _batch(n, indices, image_size, device, needs_size=True):
 def _flip(generator, n, indices, image_size, device, p):
     batch = _batch(n, indices, image_size, device, needs_size=False)
     rows = draw_rows(FLIP, 1, torch.bool, [check_p(p)], 1, generator, *batch)
-    return {"apply": rows[:, 0]}
+    return {"apply": only_column(rows)}
 
 
 def horizontal_flip(generator, *, n=None, indices=None, image_size=None, device=None, p: float = 0.5):
@@ -199,7 +199,7 @@ def rotation(generator, *, n=None, indices=None, image_size=None, device=None, d
     if lo > hi:
         raise ValueError(f"degrees should be of kind (min, max), got {(lo, hi)}")
     rows = draw_rows(ROTATION, 1, torch.float64, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
-    return {"angle": rows[:, 0]}
+    return {"angle": only_column(rows)}
 
 
 @cached
@@ -342,7 +342,7 @@ def resize(generator, *, n=None, indices=None, image_size=None, device=None, min
     lo, hi = resize_bounds(min_size, max_size)
     rows = draw_rows(RESIZE, 1, torch.int64, [lo, hi], 1, generator,
                      *_batch(n, indices, image_size, device, needs_size=False))
-    return {"size": rows[:, 0]}
+    return {"size": only_column(rows)}
 
 
 IOU_CROP_ROUNDS = 10
