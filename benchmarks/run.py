@@ -42,6 +42,7 @@ SUITES: dict[str, str] = {
     "samplers": "benchmarks.bench_samplers",
     "transforms": "benchmarks.bench_transforms",
     "batch": "benchmarks.bench_batch",
+    "floor": "benchmarks.bench_floor",
 }
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"

@@ -24,7 +24,7 @@ def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--device", "cpu", "--suites", "fill,samplers",
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--device", "cpu", "--suites", "fill,samplers,floor",
          "--no-progress", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
     )
@@ -152,3 +152,30 @@ def test_samplers_extrapolation_is_marked():
                                   "targets": {"torchvision": 1000, "kornia": 10}, "target_cases": ["resized_crop"]})
     assert abs(s["against"]["torchvision"]["ratio"] - 819.2) < 1e-6 and s["against"]["torchvision"]["met"] is False
     assert abs(s["against"]["kornia"]["ratio"] - 10.0) < 1e-9 and s["against"]["kornia"]["met"] is True
+
+
+# --- the `floor` suite ---------------------------------------------------------------------------
+
+
+def test_floor_suite(quick_run):
+    """Each target transform gets its Philox floor (the baseline), torchrng and torchvision rows at
+    one N, and the summary sets every measured impl against the floor."""
+    payload = json.loads((quick_run / "floor.json").read_text())
+    assert payload["suite"] == "floor" and payload["config"]["quick"] is True
+    results = payload["results"]
+    targets = {"resized_crop", "affine", "perspective", "color_jitter", "erasing", "rand_augment"}
+    assert {r["case"] for r in results} == targets
+    assert {r["n"] for r in results} == {64}
+    for case in targets:
+        impls = {r["impl"] for r in results if r["case"] == case and r["threads"] == 1}
+        assert {"philox floor", "torchrng", "torchvision"} <= impls, case
+    assert all(r["baseline"] == (r["impl"] == "philox floor") and r["seconds"] > 0 for r in results)
+    floor_calls = [r["params"]["call"] for r in results if r["impl"] == "philox floor"]
+    assert all("fill_uniform" in c for c in floor_calls)
+    summary = payload["summary"]
+    assert {row["case"] for row in summary} == targets
+    for row in summary:
+        assert row["impl"] == "philox floor" and row["against"]["torchrng"]["ratio"] > 0
+        assert row["against"]["torchvision"]["target"] == 1000.0
+    text = (quick_run / "floor.md").read_text()
+    assert "torchrng / philox floor" in text and "not torchrng's" in text
