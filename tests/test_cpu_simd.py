@@ -36,6 +36,9 @@ cases = [
     ("erasing", dict()), ("erasing", dict(scale=(0.0, 0.0))), ("erasing", dict(scale=(1.0, 1.0))),
     ("erasing", dict(scale=(0.3, 1.0), ratio=(0.2, 5.0))), ("erasing", dict(ratio=(1e-300, 1e300))),
     ("erasing", dict(ratio=(1e-305, 1e305))), ("erasing", dict(ratio=(1.0, 1.0), p=1.0)),
+    ("affine", dict(degrees=30, translate=(0.1, 0.2), scale=(0.8, 1.2), shear=10)),
+    ("affine", dict(degrees=(-180, 180), translate=(1.0, 1.0), shear=(-40, 40, -5, 5))),
+    ("affine", dict(degrees=0, scale=(1e-300, 3.0))), ("affine", dict(degrees=(1e300, 1.5e300), translate=(0.0, 1.0))),
 ]
 out = []
 for name, kw in cases:

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "../ops/sampler_entry.h"
+#include "affine_simd.h"
 #include "area_ratio_simd.h"
 #include "philox_blocks.h"
 
@@ -14,7 +15,7 @@ namespace torchrng {
 namespace {
 
 constexpr int64_t kTile = 64;             // samples per tile
-static_assert(kTile <= cpu::kAreaRatioMaxCount);
+static_assert(kTile <= cpu::kAreaRatioMaxCount && kTile <= cpu::kAffineMaxCount);
 constexpr int64_t kMaxTileBlocks = 16;    // larger budgets are computed lazily
 
 // Block b of sample j of a tile: the first `eager` blocks were made in advance (layout
@@ -54,6 +55,14 @@ struct CpuRows {
         for (int64_t b = 0; b < eager; ++b) {
           cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
                              count, words + 4 * b * count);
+        }
+        if constexpr (std::is_same_v<S, samplers::Affine>) {
+          // RandomAffine: the whole tile in SIMD lanes, where it applies.
+          if (eager == samplers::Affine::kBlocks &&
+              cpu::affine_rows_simd(sampler, words, count, args.sizes ? args.sizes + 2 * i0 : nullptr, args.height,
+                                    args.width, static_cast<double*>(args.out) + i0 * args.columns)) {
+            continue;
+          }
         }
         if constexpr (requires { S::kFirstAttemptBlock; }) {
           // RandomResizedCrop / RandomErasing: the first (scale, log-ratio) attempt of the whole

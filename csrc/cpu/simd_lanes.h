@@ -53,6 +53,13 @@ TORCHRNG_LANE M has_bit(I a, int64_t bit) { return _mm512_test_epi64_mask(a, _mm
 // Truncation toward zero of doubles below 2^31 in magnitude, and back.
 TORCHRNG_LANE I trunc_small(V a) { return _mm512_cvtepi32_epi64(_mm512_cvttpd_epi32(a)); }
 TORCHRNG_LANE V small_to_double(I a) { return _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(a)); }
+// Word k of kLanes consecutive Philox blocks (4 words each, from rec), as exact doubles.
+TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
+  const __m512i a = _mm512_loadu_si512(rec), b = _mm512_loadu_si512(rec + 16);
+  const __m512i idx = _mm512_add_epi32(_mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
+                                       _mm512_set1_epi32(k));
+  return _mm512_cvtepu32_pd(_mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b)));
+}
 
 }  // namespace torchrng::cpu::lanes_avx512
 #pragma GCC pop_options
@@ -99,6 +106,13 @@ TORCHRNG_LANE I trunc_small(V a) { return _mm256_cvtepi32_epi64(_mm256_cvttpd_ep
 TORCHRNG_LANE V small_to_double(I a) {  // the low dword of each lane, then int32 -> double
   const I low = _mm256_permutevar8x32_epi32(a, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
   return _mm256_cvtepi32_pd(_mm256_castsi256_si128(low));
+}
+// Word k of kLanes consecutive Philox blocks (4 words each, from rec), as exact doubles: zero-extended
+// into the mantissa of 2^52, which is then subtracted.
+TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
+  const __m128i w = _mm_i32gather_epi32(reinterpret_cast<const int*>(rec), _mm_setr_epi32(k, k + 4, k + 8, k + 12), 4);
+  const I bits = _mm256_or_si256(_mm256_cvtepu32_epi64(w), _mm256_set1_epi64x(0x4330000000000000LL));
+  return _mm256_sub_pd(_mm256_castsi256_pd(bits), _mm256_set1_pd(0x1p52));
 }
 
 }  // namespace torchrng::cpu::lanes_avx2

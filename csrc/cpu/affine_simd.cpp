@@ -1,0 +1,95 @@
+// SIMD evaluation of samplers::Affine (see affine_simd.h): the kernel of affine_lanes.inc reads the
+// tile's blocks in AVX-512 or AVX2 lanes, then the six columns are written as rows.
+#include "affine_simd.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "simd_lanes.h"
+
+namespace torchrng {
+namespace cpu {
+namespace {
+
+// The operands of one tile: its blocks 0 and 1 (whole vectors of samples: a partial last vector
+// is read from a zero-padded copy), the image sides (per sample when sizes is set), and the six
+// output columns.
+struct AffineLanes {
+  const uint32_t* block0;
+  const uint32_t* block1;
+  const int64_t* sizes;
+  double constant_height, constant_width;
+  alignas(64) double height[kAffineMaxCount];
+  alignas(64) double width[kAffineMaxCount];
+  alignas(64) double out[6][kAffineMaxCount];
+  alignas(64) uint32_t padded_blocks[2][4 * kAffineMaxCount];
+};
+
+// Where the lanes compute what the scalar code does: every range and translation bound finite
+// (then no NaN or infinity arises, and pm_rint's special cases never fire).
+bool in_domain(const samplers::Affine& a) {
+  const double v[] = {a.deg_lo, a.deg_hi, a.deg_hi - a.deg_lo, a.translate_x, a.translate_y, a.scale_lo, a.scale_hi,
+                      a.scale_hi - a.scale_lo, a.shear[0], a.shear[1], a.shear[1] - a.shear[0], a.shear[2], a.shear[3],
+                      a.shear[3] - a.shear[2]};
+  for (double x : v) {
+    if (!std::isfinite(x)) return false;
+  }
+  // max_dx = translate_x * width with width < 2^31, and its range 2 * max_dx, must stay finite.
+  return std::fabs(a.translate_x) < 0x1p900 && std::fabs(a.translate_y) < 0x1p900;
+}
+
+}  // namespace
+
+#define TORCHRNG_LANES_KERNEL "affine_lanes.inc"
+#include "simd_lanes_kernel.h"
+
+bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32_t* words, int64_t count,
+                           const int64_t* sizes, int64_t height, int64_t width, double* rows) {
+#if TORCHRNG_X86_SIMD
+  if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || count > kAffineMaxCount || !in_domain(affine)) {
+    return false;
+  }
+  AffineLanes l;
+  const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
+  const int64_t padded = (count + lanes - 1) / lanes * lanes;
+  l.block0 = words;
+  l.block1 = words + 4 * count;
+  if (padded != count) {  // the kernel reads whole vectors: copy the blocks, zero-padded
+    for (int b = 0; b < 2; ++b) {
+      std::memcpy(l.padded_blocks[b], words + 4 * b * count, sizeof(uint32_t) * 4 * static_cast<size_t>(count));
+      std::memset(l.padded_blocks[b] + 4 * count, 0, sizeof(uint32_t) * 4 * static_cast<size_t>(padded - count));
+    }
+    l.block0 = l.padded_blocks[0];
+    l.block1 = l.padded_blocks[1];
+  }
+  l.sizes = sizes;
+  l.constant_height = static_cast<double>(height);
+  l.constant_width = static_cast<double>(width);
+  if (sizes) {
+    for (int64_t j = 0; j < padded; ++j) {
+      l.height[j] = j < count ? static_cast<double>(sizes[2 * j]) : 1.0;
+      l.width[j] = j < count ? static_cast<double>(sizes[2 * j + 1]) : 1.0;
+    }
+  }
+  if (isa == Isa::Avx512) {
+    lanes_avx512::affine_lanes(affine, l, padded);
+  } else {
+    lanes_avx2::affine_lanes(affine, l, padded);
+  }
+  for (int64_t j = 0; j < count; ++j) {
+    for (int c = 0; c < 6; ++c) rows[6 * j + c] = l.out[c][j];
+  }
+  return true;
+#else
+  (void)isa, (void)affine, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)rows;
+  return false;
+#endif
+}
+
+bool affine_rows_simd(const samplers::Affine& affine, const uint32_t* words, int64_t count, const int64_t* sizes,
+                      int64_t height, int64_t width, double* rows) {
+  return affine_rows_simd_with(philox_blocks_isa(), affine, words, count, sizes, height, width, rows);
+}
+
+}  // namespace cpu
+}  // namespace torchrng

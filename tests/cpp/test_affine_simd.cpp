@@ -1,0 +1,135 @@
+// cpu::affine_rows_simd: every SIMD ISA this CPU supports gives exactly the bits of the scalar
+// samplers::Affine, for random words, hyperparameters (translation, scale and shear each on or
+// off, 2 or 4 shear bounds) and per-sample or constant image sizes, partial vectors, and the
+// rounding's ties and signed zeros; and it refuses hyperparameters outside its domain.
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cpu/affine_simd.h"
+#include "harness.h"
+
+namespace {
+
+using torchrng::cpu::Isa;
+using torchrng::samplers::Affine;
+using torchrng_test::bits;
+
+constexpr int64_t kMax = torchrng::cpu::kAffineMaxCount;
+
+std::vector<Isa> simd_isas() {
+  std::vector<Isa> v;
+  for (Isa isa : {Isa::Avx2, Isa::Avx512})
+    if (torchrng::cpu::isa_supported(isa)) v.push_back(isa);
+  return v;
+}
+
+// Block b of sample j of a tile laid out as the CPU backend makes it: [block][sample][4 words].
+struct TileWords {
+  const uint32_t* words;
+  int64_t count, j;
+  torchrng::core::u32x4 operator()(uint64_t b) const {
+    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
+    return torchrng::core::u32x4{{p[0], p[1], p[2], p[3]}};
+  }
+};
+
+// Compares one tile; returns the number of mismatching samples (and reports the first).
+int compare_tile(Isa isa, const Affine& a, const std::vector<uint32_t>& words, const int64_t* sizes, int64_t height,
+                 int64_t width, int64_t count) {
+  double got[6 * kMax];
+  if (!torchrng::cpu::affine_rows_simd_with(isa, a, words.data(), count, sizes, height, width, got)) {
+    torchrng_test::fail(__FILE__, __LINE__, "the SIMD path refused in-domain hyperparameters");
+    return 1;
+  }
+  int bad = 0;
+  for (int64_t j = 0; j < count; ++j) {
+    double want[6];
+    a(TileWords{words.data(), count, j}, sizes ? sizes[2 * j] : height, sizes ? sizes[2 * j + 1] : width, want);
+    for (int c = 0; c < 6; ++c) {
+      if (bits(got[6 * j + c]) != bits(want[c])) {
+        if (bad++ == 0) {
+          torchrng_test::fail(__FILE__, __LINE__,
+                              std::string(torchrng::cpu::isa_name(isa)) + ": sample " + std::to_string(j) +
+                                  " column " + std::to_string(c) + ": " + std::to_string(got[6 * j + c]) +
+                                  " != " + std::to_string(want[c]));
+        }
+        break;
+      }
+    }
+  }
+  return bad;
+}
+
+}  // namespace
+
+TORCHRNG_TEST(affine_simd_matches_scalar) {
+  const std::vector<Isa> isas = simd_isas();
+  if (isas.empty()) {
+    std::printf("  (no AVX2 on this CPU: nothing to compare)\n");
+    return;
+  }
+  std::mt19937_64 rng(7027);
+  const double degrees[] = {0.0, 1e-300, 10.0, 30.0, 180.0, 1e300};
+  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0};  // < 0: no translation
+  const double scales[] = {-1.0, 1e-300, 0.5, 0.8, 1.0, 1.2, 3.0};  // < 0: no scaling
+  const double shears[] = {0.0, 5.0, 10.0, 45.0, 1e300};
+  const int64_t sides[] = {1, 2, 3, 7, 224, 480, 65535, (int64_t{1} << 31) - 1};
+  // Words where -m + u * 2m lands on ties and zeros for m = 1 (translate 1, side 1): u = 1/4 gives
+  // -0.5 (rounds to -0), 3/4 gives 0.5 (rounds to +0), 1/2 gives 0, 0 gives -1.
+  const uint32_t special[] = {0u, 1u << 30, 3u << 30, 1u << 31, 0xffffffffu, (1u << 30) + 1, (1u << 30) - 1};
+  std::vector<uint32_t> words(2 * 4 * kMax);
+  std::vector<int64_t> sizes(2 * kMax);
+  int bad = 0, tiles = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    Affine a{};
+    a.deg_lo = -degrees[rng() % 6];
+    a.deg_hi = trial % 5 == 0 ? a.deg_lo : degrees[rng() % 6];
+    a.translate_x = fractions[rng() % 6];
+    a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 5];
+    a.scale_lo = scales[rng() % 7];
+    a.scale_hi = a.scale_lo < 0 ? -1.0 : a.scale_lo * (1.0 + static_cast<double>(rng() % 4));
+    const int shear_kind = static_cast<int>(rng() % 3);
+    a.shear_count = shear_kind * 2;
+    for (int k = 0; k < a.shear_count; k += 2) {
+      a.shear[k] = -shears[rng() % 5];
+      a.shear[k + 1] = shears[rng() % 5];
+    }
+    const int64_t count = 1 + static_cast<int64_t>(rng() % kMax);
+    for (int64_t k = 0; k < 2 * 4 * count; ++k) {
+      words[static_cast<size_t>(k)] = rng() % 4 == 0 ? special[rng() % 7] : static_cast<uint32_t>(rng());
+    }
+    for (int64_t j = 0; j < count; ++j) {
+      sizes[2 * j] = trial % 7 == 0 ? 1 : sides[rng() % 8];
+      sizes[2 * j + 1] = trial % 7 == 0 ? 1 : sides[rng() % 8];
+    }
+    const bool per_sample = trial % 2 == 0;
+    for (Isa isa : isas) {
+      bad += compare_tile(isa, a, words, per_sample ? sizes.data() : nullptr, sizes[0], sizes[1], count);
+      ++tiles;
+    }
+  }
+  CHECK_EQ(bad, 0);
+  std::printf("  %d tiles compared on %zu ISA(s)\n", tiles, isas.size());
+}
+
+TORCHRNG_TEST(affine_simd_refuses_outside_its_domain) {
+  const std::vector<uint32_t> words(8, 7u);
+  double out[6];
+  const double inf = INFINITY;
+  Affine finite{-30.0, 30.0, 0.1, 0.1, 0.8, 1.2, 2, {-10.0, 10.0, 0.0, 0.0}};
+  Affine refused[] = {finite, finite, finite, finite, finite};
+  refused[0].deg_hi = inf;
+  refused[1].deg_lo = -1.7e308, refused[1].deg_hi = 1.7e308;  // the range's width overflows
+  refused[2].translate_x = 0x1p1000;
+  refused[3].shear[1] = inf;
+  refused[4].scale_hi = inf;
+  for (Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
+    for (const Affine& a : refused) CHECK(!torchrng::cpu::affine_rows_simd_with(isa, a, words.data(), 1, nullptr, 4, 4, out));
+  }
+  CHECK(!torchrng::cpu::affine_rows_simd_with(Isa::Scalar, finite, words.data(), 1, nullptr, 4, 4, out));
+  CHECK(!torchrng::cpu::affine_rows_simd_with(Isa::Avx2, finite, words.data(), 0, nullptr, 4, 4, out));
+  CHECK(!torchrng::cpu::affine_rows_simd_with(Isa::Avx2, finite, words.data(), kMax + 1, nullptr, 4, 4, out));
+}
