@@ -717,7 +717,8 @@ def write_device_readme(device_dir: str | os.PathLike, device: str) -> Path:
             parts.append(f"![{suite} scaling]({suite}_scaling.png)\n")
         m = payload.get("machine", {})
         if newest is not None and m.get("date") != newest["machine"].get("date"):
-            parts.append(f"_Measured {m.get('date')} (torchrng {m.get('torchrng')}, git {m.get('git_commit')})._\n")
+            parts.append(f"_Measured {m.get('date')} on {m.get('cpu_model')} (torchrng {m.get('torchrng')}, "
+                         f"git {m.get('git_commit')}); the machine table above is the newest run's._\n")
     path = device_dir / "README.md"
     _atomic_write(path, "\n".join(parts).encode())
     return path
