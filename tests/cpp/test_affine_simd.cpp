@@ -10,21 +10,16 @@
 
 #include "cpu/affine_simd.h"
 #include "harness.h"
+#include "simd_isas.h"
 
 namespace {
 
 using torchrng::cpu::Isa;
 using torchrng::samplers::Affine;
 using torchrng_test::bits;
+using torchrng_test::simd_isas;
 
 constexpr int64_t kMax = torchrng::cpu::kAffineMaxCount;
-
-std::vector<Isa> simd_isas() {
-  std::vector<Isa> v;
-  for (Isa isa : {Isa::Avx2, Isa::Avx512})
-    if (torchrng::cpu::isa_supported(isa)) v.push_back(isa);
-  return v;
-}
 
 // Block b of sample j of a tile laid out as the CPU backend makes it: [block][sample][4 words].
 struct TileWords {

@@ -12,6 +12,7 @@
 
 #include "cpu/area_ratio_simd.h"
 #include "harness.h"
+#include "simd_isas.h"
 
 namespace {
 
@@ -20,14 +21,8 @@ using torchrng::samplers::AreaRatioRange;
 using torchrng::samplers::AreaRatioSides;
 
 using torchrng_test::bits;
+using torchrng_test::simd_isas;
 using torchrng_test::from_bits;
-
-std::vector<Isa> simd_isas() {
-  std::vector<Isa> v;
-  for (Isa isa : {Isa::Avx2, Isa::Avx512})
-    if (torchrng::cpu::isa_supported(isa)) v.push_back(isa);
-  return v;
-}
 
 // Compares one tile; returns the number of mismatching samples (and reports the first).
 int compare_tile(Isa isa, const AreaRatioRange& r, const std::vector<uint32_t>& words, const std::vector<int64_t>& sizes,

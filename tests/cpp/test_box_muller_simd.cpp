@@ -12,6 +12,7 @@
 #include "core/distributions.h"
 #include "cpu/box_muller_simd.h"
 #include "harness.h"
+#include "simd_isas.h"
 
 namespace {
 
@@ -63,9 +64,7 @@ int compare53(torchrng::cpu::Isa isa, const std::vector<uint32_t>& words) {
 }  // namespace
 
 TORCHRNG_TEST(box_muller_simd_matches_scalar) {
-  std::vector<torchrng::cpu::Isa> isas;
-  for (torchrng::cpu::Isa isa : {torchrng::cpu::Isa::Avx2, torchrng::cpu::Isa::Avx512})
-    if (torchrng::cpu::isa_supported(isa)) isas.push_back(isa);
+  const std::vector<torchrng::cpu::Isa> isas = torchrng_test::simd_isas();
   if (isas.empty()) {
     std::printf("  (no AVX2 on this CPU: nothing to compare)\n");
     return;
