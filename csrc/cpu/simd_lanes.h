@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "../core/uniform.h"
 #include "x86_intrinsics.h"
 
 #if TORCHRNG_X86_SIMD
@@ -60,6 +61,9 @@ TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
                                        _mm512_set1_epi32(k));
   return _mm512_cvtepu32_pd(_mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b)));
 }
+
+// samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
+TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
 
 }  // namespace torchrng::cpu::lanes_avx512
 #pragma GCC pop_options
@@ -114,6 +118,9 @@ TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
   const I bits = _mm256_or_si256(_mm256_cvtepu32_epi64(w), _mm256_set1_epi64x(0x4330000000000000LL));
   return _mm256_sub_pd(_mm256_castsi256_pd(bits), _mm256_set1_pd(0x1p52));
 }
+
+// samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
+TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
 
 }  // namespace torchrng::cpu::lanes_avx2
 #pragma GCC pop_options
