@@ -78,13 +78,7 @@ def cases(ctx: Context) -> list[Case]:
     dev = ctx.device
     n = QUICK_N if ctx.quick else N
     specs = {s.name: s for s in samplers._specs() if s.name in BLOCKS_PER_SAMPLE}
-    try:
-        import kornia  # noqa: F401
-
-        have_kornia = True
-    except Exception as e:  # noqa: BLE001
-        have_kornia = False
-        ctx.notes.append(f"kornia not importable ({type(e).__name__}: {e}): no Kornia rows")
+    have_kornia = samplers.kornia_available(ctx.notes)
     out: list[Case] = []
     for name, spec in specs.items():
         base = {"group": spec.group, "image_size": f"{spec.hw[0]}x{spec.hw[1]}"}

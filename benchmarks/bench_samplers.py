@@ -508,6 +508,17 @@ def _probe(label: str, make_setup, notes: list[str]) -> bool:
         return False
 
 
+def kornia_available(notes: list[str]) -> bool:
+    """Whether Kornia imports; if not, says so in the suite's notes."""
+    try:
+        import kornia  # noqa: F401
+
+        return True
+    except Exception as e:  # noqa: BLE001
+        notes.append(f"kornia not importable ({type(e).__name__}: {e}): no Kornia rows")
+        return False
+
+
 def cases(ctx: Context) -> list[Case]:
     import torchrng.sample as sample
 
@@ -523,13 +534,7 @@ def cases(ctx: Context) -> list[Case]:
     if ctx.quick:
         specs = [s for s in specs if s.name in QUICK_CASES]
 
-    try:
-        import kornia  # noqa: F401
-
-        have_kornia = True
-    except Exception as e:  # noqa: BLE001
-        have_kornia = False
-        notes.append(f"kornia not importable ({type(e).__name__}: {e}): no Kornia rows")
+    have_kornia = kornia_available(notes)
 
     out: list[Case] = []
     for spec in specs:
