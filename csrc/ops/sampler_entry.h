@@ -56,6 +56,12 @@ TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a,
   } else {
     s(blocks, h, w, row, given...);
   }
+  if constexpr (std::is_same_v<Value, double>) {
+    const samplers::ColumnRange ints = samplers::int_columns_of(s);
+    for (int64_t c = ints.begin; c < ints.end; ++c) {
+      row[c] = core::pm_detail::double_of(static_cast<uint64_t>(samplers::to_i64(row[c])));
+    }
+  }
 }
 
 template <class Backend>

@@ -185,6 +185,7 @@ struct RandAugment {
   }
   TORCHRNG_HD int64_t blocks_per_sample() const { return num_ops + (num_ops + 3) / 4; }
   TORCHRNG_HD int64_t columns() const { return 4 * num_ops; }
+  TORCHRNG_HD ColumnRange int_columns() const { return {0, 3 * num_ops}; }  // op, magnitude_bin, sign
   TORCHRNG_HD int64_t eager_blocks() const { return blocks_per_sample(); }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
@@ -215,6 +216,7 @@ struct TrivialAugmentWide {
   static constexpr int kBlocks = 3;
   static constexpr int kColumns = 4;
   int64_t bins;
+  TORCHRNG_HD ColumnRange int_columns() const { return {0, 3}; }  // op, magnitude_bin, sign
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     const int op = static_cast<int>(randint_in(blocks(0), 0, 14));

@@ -63,6 +63,14 @@ TORCHRNG_HD int64_t floor_div(int64_t a, int64_t b) {  // Python's a // b for b 
   return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
+// The columns [begin, end) of a float64 row that hold integers, for samplers that declare them
+// with int_columns(): the sample_rows op stores those as int64 bit patterns, so that Python views
+// them as int64 in place (a strided float64 -> int64 cast costs more than drawing them). The
+// sampler structs themselves write plain doubles (sample_one returns those).
+struct ColumnRange {
+  int64_t begin, end;
+};
+
 // The maximum number of values a sampler keeps inline (lists in hyperparameters).
 constexpr int kMaxListValues = 64;
 

@@ -227,6 +227,7 @@ struct Perspective {
   static constexpr int kBlocks = 9;
   static constexpr int kColumns = 17;
   double p, distortion_scale;
+  TORCHRNG_HD ColumnRange int_columns() const { return {9, 17}; }  // the endpoints
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1.0 : 0.0;

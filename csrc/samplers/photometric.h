@@ -21,6 +21,7 @@ struct ColorJitter {
   static constexpr int kColumns = 8;
   bool enabled[4];
   double lo[4], hi[4];
+  TORCHRNG_HD ColumnRange int_columns() const { return {0, 4}; }  // fn_idx
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
     random_permutation(blocks, 0, 4, row);

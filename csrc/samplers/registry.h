@@ -79,6 +79,16 @@ int64_t eager_blocks_of(const S& s) {
 }
 
 // Values per sample: kColumns, or columns() where it depends on the hyperparameters.
+// A sampler's int_columns() (see ColumnRange in common.h), or none.
+template <class S>
+TORCHRNG_HD ColumnRange int_columns_of(const S& s) {
+  if constexpr (requires { s.int_columns(); }) {
+    return s.int_columns();
+  } else {
+    return {0, 0};
+  }
+}
+
 template <class S>
 int64_t columns_of(const S& s) {
   if constexpr (requires { s.columns(); }) {

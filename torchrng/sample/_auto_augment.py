@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from .. import _validate as v
-from ._driver import draw_rows, resolve_batch
+from ._driver import draw_rows, resolve_batch, stored_ints
 from ._geometry import cached
 from ._ids import AUGMIX, AUTO_AUGMENT, GAMMA_BLOCKS, RAND_AUGMENT, TRIVIAL_AUGMENT_WIDE
 
@@ -166,11 +166,13 @@ def rand_augment_hyper(num_ops=2, magnitude=9, num_magnitude_bins=31) -> list[fl
     return [float(num_ops), float(m % bins), float(bins)]
 
 
-def _split(rows, shape):
+def _split(rows, shape, *, stored: bool):
     """'op', 'magnitude_bin', 'sign' (int64) and 'magnitude' (float64) from the four column groups
-    of `rows`, each reshaped to (n, *shape): one conversion, then views."""
+    of `rows`, each reshaped to (n, *shape): views, after one conversion unless the native op
+    stored the integer groups as int64 already (`stored`)."""
     groups = rows.unflatten(1, (4, *shape))
-    op, magnitude_bin, sign = groups[:, :3].to(torch.int64).unbind(1)
+    ints = groups[:, :3]
+    op, magnitude_bin, sign = (stored_ints(ints) if stored else ints.to(torch.int64)).unbind(1)
     return {"op": op, "magnitude_bin": magnitude_bin, "sign": sign, "magnitude": groups[:, 3]}
 
 
@@ -184,7 +186,7 @@ def rand_augment(generator, *, n=None, indices=None, image_size, device=None, nu
     k = int(hyper[0])
     rows = draw_rows(RAND_AUGMENT, 4 * k, torch.float64, hyper, k + (k + 3) // 4, generator,
                      *_size(n, indices, image_size, device))
-    return _split(rows, (k,))
+    return _split(rows, (k,), stored=True)
 
 
 def trivial_augment_wide(generator, *, n=None, indices=None, image_size=None, device=None, num_magnitude_bins=31):
@@ -194,7 +196,7 @@ def trivial_augment_wide(generator, *, n=None, indices=None, image_size=None, de
     bins = _bins_arg(num_magnitude_bins)
     rows = draw_rows(TRIVIAL_AUGMENT_WIDE, 4, torch.float64, [float(bins)], 3, generator,
                      *_size(n, indices, image_size, device, needs_size=False))
-    return _split(rows, ())
+    return _split(rows, (), stored=True)
 
 
 @cached
@@ -234,5 +236,5 @@ def augmix(generator, *, n=None, indices=None, image_size, device=None, severity
                      generator, *_size(n, indices, image_size, device))
     out = {"beta_weights": rows[:, 0:2], "chain_weights": rows[:, 2:2 + width],
            "depth": rows[:, 2 + width:2 + 2 * width].to(torch.int64)}
-    out.update(_split(rows[:, 2 + 2 * width:], (width, d)))
+    out.update(_split(rows[:, 2 + 2 * width:], (width, d), stored=False))
     return out

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import as_bool, draw_rows, only_column, resolve_batch
+from ._driver import as_bool, draw_rows, only_column, resolve_batch, stored_ints
 from ._geometry import cached, check_p
 from ._ids import COLOR_JITTER, GATE, MAX_PERMUTATION, PERMUTATION, PHOTOMETRIC_DISTORT, permutation_blocks
 
@@ -85,7 +85,7 @@ def color_jitter(generator, *, n=None, indices=None, image_size=None, device=Non
     hyper = color_jitter_hyper(brightness, contrast, saturation, hue)
     rows = draw_rows(COLOR_JITTER, 8, torch.float64, hyper, 2, generator, *_batch(n, indices, image_size, device))
     out = dict(zip(_FACTORS, rows.narrow(1, 4, 4).unbind(1)))
-    out["fn_idx"] = rows.narrow(1, 0, 4).to(torch.int64)
+    out["fn_idx"] = stored_ints(rows.narrow(1, 0, 4))
     return out
 
 

@@ -125,3 +125,9 @@ def as_bool(column: torch.Tensor) -> torch.Tensor:
 
 def as_int(columns: torch.Tensor) -> torch.Tensor:
     return columns.to(torch.int64)
+
+
+def stored_ints(columns: torch.Tensor) -> torch.Tensor:
+    """float64 columns the native op stored as int64 bit patterns (a sampler's int_columns(), see
+    csrc/samplers/common.h), viewed as the int64 they are: no cast, no copy."""
+    return columns.view(torch.int64)

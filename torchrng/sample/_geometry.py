@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import MAX_SIDE, as_bool, as_int, draw_rows, only_column, resolve_batch
+from ._driver import MAX_SIDE, as_bool, as_int, draw_rows, only_column, resolve_batch, stored_ints
 
 __all__ = [
     "horizontal_flip", "vertical_flip", "resized_crop", "crop", "rotation", "affine", "perspective",
@@ -258,7 +258,7 @@ def perspective(generator, *, n=None, indices=None, image_size, device=None, dis
     rows = draw_rows(PERSPECTIVE, 17, torch.float64, perspective_hyper(distortion_scale, p), 9, generator,
                      *_batch(n, indices, image_size, device))
     return {"apply": as_bool(rows[:, 0]), "coefficients": rows[:, 1:9],
-            "endpoints": as_int(rows[:, 9:17]).view(-1, 4, 2)}
+            "endpoints": stored_ints(rows[:, 9:17]).view(-1, 4, 2)}
 
 
 @cached
