@@ -78,7 +78,6 @@ int64_t eager_blocks_of(const S& s) {
   }
 }
 
-// Values per sample: kColumns, or columns() where it depends on the hyperparameters.
 // A sampler's int_columns() (see ColumnRange in common.h), or none.
 template <class S>
 TORCHRNG_HD ColumnRange int_columns_of(const S& s) {
@@ -89,6 +88,7 @@ TORCHRNG_HD ColumnRange int_columns_of(const S& s) {
   }
 }
 
+// Values per sample: kColumns, or columns() where it depends on the hyperparameters.
 template <class S>
 int64_t columns_of(const S& s) {
   if constexpr (requires { s.columns(); }) {
