@@ -1,10 +1,10 @@
 // The Python module `torchrng._C`. Importing it loads the library, which runs the static operator
 // registrations (torchrng.random and torchrng.sample wrap torch.ops.torchrng.*).
 //
-// It also holds one plain CPython function, sample_one, for the drop-in transforms: they sample one
-// parameter set per call, where going through the dispatcher and a tensor would cost more than
-// the sampling itself. It runs the same sampler structs as the sample_rows op, on the host, and
-// returns a tuple of Python numbers.
+// It also holds two plain CPython functions that skip the dispatcher where it would cost more than
+// the sampling itself: sample_one, for the drop-in transforms, which sample one parameter set per
+// call (it runs the same sampler structs as the sample_rows op, on the host, and returns a tuple
+// of Python numbers), and sample_dict (python_rows.cpp), torchrng.sample's eager CPU path.
 #include <Python.h>
 
 #include <exception>
@@ -13,6 +13,7 @@
 
 #include <c10/util/Exception.h>
 
+#include "python_rows.h"
 #include "samplers/registry.h"
 
 namespace {
@@ -91,6 +92,7 @@ PyObject* philox4x32(PyObject*, PyObject* args) {
 PyMethodDef methods[] = {
     {"philox4x32", philox4x32, METH_VARARGS, "One Philox4x32-10 block from 32-bit counter and key words."},
     {"sample_one", sample_one, METH_VARARGS, "One parameter row of a sampler, on the host, as a tuple."},
+    {"sample_dict", torchrng::sample_dict, METH_VARARGS, "A sampler's make_params dict for n CPU rows (eager)."},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "samplers_cpu.h"
+
 #include "../ops/sampler_entry.h"
 #include "affine_simd.h"
 #include "area_ratio_simd.h"
@@ -87,15 +89,19 @@ struct CpuRows {
   }
 };
 
-void sample_rows_cpu(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> hyper, c10::IntArrayRef image_size,
-                     const std::optional<at::Tensor>& sizes, const std::optional<at::Tensor>& indices,
-                     c10::IntArrayRef stream, const std::optional<at::Generator>& gen,
-                     const std::optional<at::Tensor>& boxes, const std::optional<at::Tensor>& box_counts) {
+}  // namespace
+
+namespace cpu {
+
+void sample_rows(const at::Tensor& out, int64_t sampler, c10::ArrayRef<double> hyper, c10::IntArrayRef image_size,
+                 const std::optional<at::Tensor>& sizes, const std::optional<at::Tensor>& indices,
+                 c10::IntArrayRef stream, const std::optional<at::Generator>& gen,
+                 const std::optional<at::Tensor>& boxes, const std::optional<at::Tensor>& box_counts) {
   ops::sample_rows<CpuRows>(out, sampler, hyper, image_size, sizes, indices, stream, gen, boxes, box_counts);
 }
 
-}  // namespace
+}  // namespace cpu
 
-TORCH_LIBRARY_IMPL(torchrng, CPU, m) { m.impl("sample_rows", &sample_rows_cpu); }
+TORCH_LIBRARY_IMPL(torchrng, CPU, m) { m.impl("sample_rows", &cpu::sample_rows); }
 
 }  // namespace torchrng

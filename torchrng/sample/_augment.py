@@ -10,14 +10,21 @@ import torch
 
 from .. import _validate as v
 from .._streams import _as_i64, resolve
-from ._driver import as_bool, draw_rows, only_column, resolve_batch, run_rows
+from ._driver import draw_dict, resolve_batch, run_rows
 from ._geometry import cached, check_p
 from ._ids import BETA_BLOCKS, CUTMIX, ERASING, INTEGER, MIXUP
+from ._layout import BOOL, INT, Layout, column, columns
 from ._misc import normal_field
 
 __all__ = ["erasing", "mixup", "cutmix", "jpeg"]
 
 ERASING_BLOCKS = 8  # the rows' budget; value='random' keys its field by block 8
+
+_ERASING = Layout(column("apply", 0, BOOL), column("found", 1, BOOL),
+                  *(column(k, 2 + i) for i, k in enumerate(("i", "j", "h", "w"))))
+_MIXUP = Layout(column("lam", 0))
+_CUTMIX = Layout(columns("box", 0, 4, kind=INT), column("lam_adjusted", 4))
+_QUALITY = Layout(column("quality", 0))
 
 
 # --- RandomErasing --------------------------------------------------------------------------------
@@ -76,9 +83,9 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
     if fill is None and sizes is not None:
         raise ValueError("erasing: value='random' needs one image size for the batch (sample groups of equal size "
                          "with `indices` for variable sizes)")
-    out = torch.empty(n, 6, dtype=torch.int64, device=device)
     stream, gen = resolve(generator, device, n, ERASING_BLOCKS + (fill is None), advance=idx is None)
-    run_rows(out, ERASING, hyper, hw, sizes, idx, stream, gen)
+    out = draw_dict(_ERASING, ERASING, 6, torch.int64, hyper, ERASING_BLOCKS, generator, n, idx, hw, sizes, device,
+                    resolved=(stream, gen))
     if fill is None:
         field_stream = stream if gen is not None else [*stream[:3], _as_i64(stream[3] + ERASING_BLOCKS)]
         vals = normal_field(None, n, idx, (c, *hw), device, 0.0, 1.0, torch.float32, stream=field_stream, gen=gen)
@@ -88,9 +95,8 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
         vals = torch.empty((n, len(fill), 1, 1), dtype=torch.float32, device=device)
         for k, x in enumerate(fill):
             vals.select(1, k).fill_(x)
-    apply, found = as_bool(out[:, 0]), as_bool(out[:, 1])
-    i, j, h, w = out.narrow(1, 2, 4).unbind(1)
-    return {"apply": apply, "found": found, "i": i, "j": j, "h": h, "w": w, "v": vals}
+    out["v"] = vals
+    return out
 
 
 # --- MixUp / CutMix -------------------------------------------------------------------------------
@@ -103,12 +109,13 @@ def _alpha_arg(alpha) -> float:
     return alpha
 
 
-def _mix_rows(sampler, columns, hyper, blocks, generator, n, indices, image_size, device, per_sample, needs_size):
+def _mix_rows(layout, sampler, columns, hyper, blocks, generator, n, indices, image_size, device, per_sample,
+              needs_size):
     if not isinstance(per_sample, bool):
         raise TypeError(f"per_sample must be a bool, got {type(per_sample).__name__}")
     batch = resolve_batch(n, indices, image_size, device, needs_size=needs_size)
     if per_sample:
-        return draw_rows(sampler, columns, torch.float64, hyper, blocks, generator, *batch)
+        return draw_dict(layout, sampler, columns, torch.float64, hyper, blocks, generator, *batch)
     n, idx, hw, sizes, device = batch
     if sizes is not None and needs_size:
         raise ValueError("cutmix: per_sample=False draws one box for the whole batch, which needs one image size: "
@@ -120,16 +127,15 @@ def _mix_rows(sampler, columns, hyper, blocks, generator, n, indices, image_size
     stream, gen = resolve(generator, device, n, blocks, advance=idx is None)
     run_rows(first, sampler, hyper, hw, sizes[:m] if sizes is not None else None, idx[:m] if idx is not None else None,
              stream, gen)
-    return first.expand(n, columns).contiguous()
+    return layout.split(first.expand(n, columns).contiguous())
 
 
 def mixup(generator, *, n=None, indices=None, image_size=None, device=None, alpha=1.0, per_sample=False):
     """MixUp: {'lam': float64 (n,)}, Beta(alpha, alpha) (core::beta_variate, ten blocks). With
     per_sample=False (torchvision's behaviour) every row holds the batch's one lambda, drawn for
     its first sample; per_sample=True draws one per sample."""
-    rows = _mix_rows(MIXUP, 1, [_alpha_arg(alpha)], BETA_BLOCKS, generator, n, indices, image_size, device,
+    return _mix_rows(_MIXUP, MIXUP, 1, [_alpha_arg(alpha)], BETA_BLOCKS, generator, n, indices, image_size, device,
                      per_sample, False)
-    return {"lam": only_column(rows)}
 
 
 def cutmix(generator, *, n=None, indices=None, image_size, device=None, alpha=1.0, per_sample=False):
@@ -138,9 +144,8 @@ def cutmix(generator, *, n=None, indices=None, image_size, device=None, alpha=1.
     with r = sqrt(1 - lambda) / 2, clamped to the image; lam_adjusted = 1 - box area / image area.
     Twelve blocks. per_sample=False (torchvision's behaviour): one box for the batch (the first
     sample's); per_sample=True: one per sample."""
-    rows = _mix_rows(CUTMIX, 5, [_alpha_arg(alpha)], BETA_BLOCKS + 2, generator, n, indices, image_size, device,
-                     per_sample, True)
-    return {"box": rows[:, 0:4].to(torch.int64), "lam_adjusted": rows[:, 4]}
+    return _mix_rows(_CUTMIX, CUTMIX, 5, [_alpha_arg(alpha)], BETA_BLOCKS + 2, generator, n, indices, image_size,
+                     device, per_sample, True)
 
 
 # --- JPEG -----------------------------------------------------------------------------------------
@@ -164,6 +169,5 @@ def jpeg_hyper(quality) -> list[float]:
 def jpeg(generator, *, n=None, indices=None, image_size=None, device=None, quality):
     """JPEG: {'quality': int64 (n,)}, uniform over [quality[0], quality[1]] (both ends included, as
     torchvision's randint(q0, q1 + 1)). One block per sample."""
-    rows = draw_rows(INTEGER, 1, torch.int64, jpeg_hyper(quality), 1, generator,
+    return draw_dict(_QUALITY, INTEGER, 1, torch.int64, jpeg_hyper(quality), 1, generator,
                      *resolve_batch(n, indices, image_size, device, needs_size=False))
-    return {"quality": only_column(rows)}

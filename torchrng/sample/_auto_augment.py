@@ -8,10 +8,14 @@ the last bit of torch's own linspace depends on the CPU's vector ISA, ours does 
 
 from __future__ import annotations
 
+import functools
+import math
+
 import torch
 
 from .. import _validate as v
-from ._driver import draw_rows, resolve_batch, stored_ints
+from ._driver import draw_dict, draw_rows, resolve_batch
+from ._layout import BITS, INT, Layout, columns
 from ._geometry import cached
 from ._ids import AUGMIX, AUTO_AUGMENT, GAMMA_BLOCKS, RAND_AUGMENT, TRIVIAL_AUGMENT_WIDE
 
@@ -166,14 +170,24 @@ def rand_augment_hyper(num_ops=2, magnitude=9, num_magnitude_bins=31) -> list[fl
     return [float(num_ops), float(m % bins), float(bins)]
 
 
-def _split(rows, shape, *, stored: bool):
-    """'op', 'magnitude_bin', 'sign' (int64) and 'magnitude' (float64) from the four column groups
-    of `rows`, each reshaped to (n, *shape): views, after one conversion unless the native op
-    stored the integer groups as int64 already (`stored`)."""
-    groups = rows.unflatten(1, (4, *shape))
-    ints = groups[:, :3]
-    op, magnitude_bin, sign = (stored_ints(ints) if stored else ints.to(torch.int64)).unbind(1)
-    return {"op": op, "magnitude_bin": magnitude_bin, "sign": sign, "magnitude": groups[:, 3]}
+def _ops_fields(begin: int, shape: tuple[int, ...], ints: int) -> tuple:
+    """'op', 'magnitude_bin', 'sign' (int64, of kind `ints`) and 'magnitude' (float64): four
+    consecutive column groups of prod(shape) columns from `begin`, each (n, *shape)."""
+    m = math.prod(shape)
+    return (*(columns(k, begin + i * m, *shape, kind=ints) for i, k in enumerate(("op", "magnitude_bin", "sign"))),
+            columns("magnitude", begin + 3 * m, *shape))
+
+
+@functools.lru_cache(maxsize=64)
+def _ops_layout(*shape: int) -> Layout:
+    """The op groups of RandAugment and TrivialAugmentWide, whose kernels store the ints as int64."""
+    return Layout(*_ops_fields(0, shape, BITS))
+
+
+@functools.lru_cache(maxsize=64)
+def _augmix_layout(width: int, depth: int) -> Layout:
+    return Layout(columns("beta_weights", 0, 2), columns("chain_weights", 2, width), columns("depth", 2 + width, width,
+                  kind=INT), *_ops_fields(2 + 2 * width, (width, depth), INT))
 
 
 def rand_augment(generator, *, n=None, indices=None, image_size, device=None, num_ops=2, magnitude=9,
@@ -184,9 +198,8 @@ def rand_augment(generator, *, n=None, indices=None, image_size, device=None, nu
     (n, num_ops), the signed magnitude}. num_ops + ceil(num_ops / 4) blocks per sample."""
     hyper = rand_augment_hyper(num_ops, magnitude, num_magnitude_bins)
     k = int(hyper[0])
-    rows = draw_rows(RAND_AUGMENT, 4 * k, torch.float64, hyper, k + (k + 3) // 4, generator,
+    return draw_dict(_ops_layout(k), RAND_AUGMENT, 4 * k, torch.float64, hyper, k + (k + 3) // 4, generator,
                      *_size(n, indices, image_size, device))
-    return _split(rows, (k,), stored=True)
 
 
 def trivial_augment_wide(generator, *, n=None, indices=None, image_size=None, device=None, num_magnitude_bins=31):
@@ -194,9 +207,8 @@ def trivial_augment_wide(generator, *, n=None, indices=None, image_size=None, de
     int64 (n,), uniform over [0, num_magnitude_bins) for ops with a magnitude, else -1; 'sign':
     int64 (n,); 'magnitude': float64 (n,)}. Three blocks per sample."""
     bins = _bins_arg(num_magnitude_bins)
-    rows = draw_rows(TRIVIAL_AUGMENT_WIDE, 4, torch.float64, [float(bins)], 3, generator,
+    return draw_dict(_ops_layout(), TRIVIAL_AUGMENT_WIDE, 4, torch.float64, [float(bins)], 3, generator,
                      *_size(n, indices, image_size, device, needs_size=False))
-    return _split(rows, (), stored=True)
 
 
 @cached
@@ -232,9 +244,5 @@ def augmix(generator, *, n=None, indices=None, image_size, device=None, severity
     hyper = augmix_hyper(severity, mixture_width, chain_depth, alpha, all_ops)
     width, depth = int(hyper[0]), int(hyper[1])
     d = depth if depth > 0 else 3
-    rows = draw_rows(AUGMIX, 2 + 2 * width + 4 * width * d, torch.float64, hyper, augmix_blocks(width, depth),
-                     generator, *_size(n, indices, image_size, device))
-    out = {"beta_weights": rows[:, 0:2], "chain_weights": rows[:, 2:2 + width],
-           "depth": rows[:, 2 + width:2 + 2 * width].to(torch.int64)}
-    out.update(_split(rows[:, 2 + 2 * width:], (width, d), stored=False))
-    return out
+    return draw_dict(_augmix_layout(width, d), AUGMIX, 2 + 2 * width + 4 * width * d, torch.float64, hyper,
+                     augmix_blocks(width, depth), generator, *_size(n, indices, image_size, device))

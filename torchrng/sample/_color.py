@@ -8,14 +8,16 @@ boolean `apply`). Sample i's values depend only on (key, i, hyperparameters).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
 import torch
 
 from .. import _validate as v
-from ._driver import as_bool, draw_rows, only_column, resolve_batch, stored_ints
+from ._driver import draw_dict, resolve_batch
 from ._geometry import cached, check_p
+from ._layout import BITS, BOOL, INT, Layout, column, columns
 from ._ids import COLOR_JITTER, GATE, MAX_PERMUTATION, PERMUTATION, PHOTOMETRIC_DISTORT, permutation_blocks
 
 __all__ = [
@@ -24,6 +26,19 @@ __all__ = [
 ]
 
 _FACTORS = ("brightness_factor", "contrast_factor", "saturation_factor", "hue_factor")
+_COLOR_JITTER = Layout(columns("fn_idx", 0, 4, kind=BITS), *(column(k, 4 + i) for i, k in enumerate(_FACTORS)))
+_APPLY = Layout(column("apply", 0))
+
+
+@functools.lru_cache(maxsize=64)
+def _photometric_distort_layout(channels: int) -> Layout:
+    return Layout(*(column(k, i) for i, k in enumerate(_FACTORS)), column("contrast_before", 4, BOOL),
+                  column("apply_channel_permutation", 5, BOOL), columns("channel_permutation", 6, channels, kind=INT))
+
+
+@functools.lru_cache(maxsize=64)
+def _permutation_layout(channels: int) -> Layout:
+    return Layout(columns("permutation", 0, channels))
 
 
 def _batch(n, indices, image_size, device):
@@ -83,10 +98,8 @@ def color_jitter(generator, *, n=None, indices=None, image_size=None, device=Non
     range collapsed to the identity)}. Two blocks per sample: the permutation, then the four
     factors."""
     hyper = color_jitter_hyper(brightness, contrast, saturation, hue)
-    rows = draw_rows(COLOR_JITTER, 8, torch.float64, hyper, 2, generator, *_batch(n, indices, image_size, device))
-    out = dict(zip(_FACTORS, rows.narrow(1, 4, 4).unbind(1)))
-    out["fn_idx"] = stored_ints(rows.narrow(1, 0, 4))
-    return out
+    return draw_dict(_COLOR_JITTER, COLOR_JITTER, 8, torch.float64, hyper, 2, generator,
+                     *_batch(n, indices, image_size, device))
 
 
 # --- RandomPhotometricDistort ---------------------------------------------------------------------
@@ -121,21 +134,16 @@ def photometric_distort(generator, *, n=None, indices=None, image_size=None, dev
     Blocks: 3 + permutation_blocks(C) (1 for C <= 20)."""
     hyper = photometric_distort_hyper(brightness, contrast, saturation, hue, p, num_channels)
     c = int(hyper[9])
-    rows = draw_rows(PHOTOMETRIC_DISTORT, 6 + c, torch.float64, hyper, 3 + permutation_blocks(c), generator,
-                     *_batch(n, indices, image_size, device))
-    out = dict(zip(_FACTORS, rows.narrow(1, 0, 4).unbind(1)))
-    out["contrast_before"], out["apply_channel_permutation"] = as_bool(rows[:, 4]), as_bool(rows[:, 5])
-    out["channel_permutation"] = rows.narrow(1, 6, c).to(torch.int64)
-    return out
+    return draw_dict(_photometric_distort_layout(c), PHOTOMETRIC_DISTORT, 6 + c, torch.float64, hyper,
+                     3 + permutation_blocks(c), generator, *_batch(n, indices, image_size, device))
 
 
 def channel_permutation(generator, *, n=None, indices=None, image_size=None, device=None, num_channels=3):
     """RandomChannelPermutation: {'permutation': int64 (n, num_channels)}, uniform (torch.randperm(C)).
     Blocks: permutation_blocks(C) (1 for C <= 20, 0 for C = 1)."""
     c = channels_arg(num_channels)
-    rows = draw_rows(PERMUTATION, c, torch.int64, [float(c)], permutation_blocks(c), generator,
+    return draw_dict(_permutation_layout(c), PERMUTATION, c, torch.int64, [float(c)], permutation_blocks(c), generator,
                      *_batch(n, indices, image_size, device))
-    return {"permutation": rows}
 
 
 # --- p-gated colour transforms -------------------------------------------------------------------
@@ -143,8 +151,8 @@ def channel_permutation(generator, *, n=None, indices=None, image_size=None, dev
 
 def gate(generator, n, indices, image_size, device, p) -> torch.Tensor:
     """The `[p]` coin of torchvision's _RandomApplyTransform: bool (n,), true with probability p."""
-    rows = draw_rows(GATE, 1, torch.bool, [check_p(p)], 1, generator, *_batch(n, indices, image_size, device))
-    return only_column(rows)
+    return draw_dict(_APPLY, GATE, 1, torch.bool, [check_p(p)], 1, generator,
+                     *_batch(n, indices, image_size, device))["apply"]
 
 
 def grayscale(generator, *, n=None, indices=None, image_size=None, device=None, p=0.1, num_channels=3):

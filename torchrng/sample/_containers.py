@@ -8,12 +8,14 @@ import torch
 
 from .. import _validate as v
 from ._color import gate
-from ._driver import draw_rows, only_column, resolve_batch
+from ._driver import draw_dict, resolve_batch
+from ._layout import Layout, column, columns
 from ._ids import CHOICE, MAX_PERMUTATION, PERMUTATION, permutation_blocks
 
 __all__ = ["random_apply", "random_choice", "random_order"]
 
 MAX_CHOICES = 256
+_INDEX = Layout(column("index", 0))
 
 
 def _count(transforms, num_transforms, *, required: bool = True) -> int | None:
@@ -79,9 +81,8 @@ def random_choice(generator, *, n=None, indices=None, image_size=None, device=No
         raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != {count}")
     if not 1 <= len(p) <= MAX_CHOICES:
         raise ValueError(f"random_choice supports 1 to {MAX_CHOICES} transforms, got {len(p)}")
-    rows = draw_rows(CHOICE, 1, torch.int64, choice_cumulative(p), 1, generator,
+    return draw_dict(_INDEX, CHOICE, 1, torch.int64, choice_cumulative(p), 1, generator,
                      *resolve_batch(n, indices, image_size, device, needs_size=False))
-    return {"index": only_column(rows)}
 
 
 def random_order(generator, *, n=None, indices=None, image_size=None, device=None, transforms=None,
@@ -91,8 +92,7 @@ def random_order(generator, *, n=None, indices=None, image_size=None, device=Non
     count = _count(transforms, num_transforms)
     if count > MAX_PERMUTATION:
         raise ValueError(f"random_order supports up to {MAX_PERMUTATION} transforms, got {count}")
-    rows = draw_rows(PERMUTATION, count, torch.int64, [float(count)], permutation_blocks(count), generator,
-                     *resolve_batch(n, indices, image_size, device, needs_size=False))
-    return {"order": rows}
+    return draw_dict(Layout(columns("order", 0, count)), PERMUTATION, count, torch.int64, [float(count)],
+                     permutation_blocks(count), generator, *resolve_batch(n, indices, image_size, device, needs_size=False))
 
 

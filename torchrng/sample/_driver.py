@@ -7,10 +7,26 @@ from numbers import Integral
 
 import torch
 
+from .. import _C
 from .. import _validate as v
 from .._streams import GeneratorLike, resolve
+from ._layout import Layout
 
 _op = torch.ops.torchrng.sample_rows
+_DTYPE_CODES = {torch.bool: 0, torch.int64: 1, torch.float64: 2}  # csrc/python_rows.cpp's kDtypes
+_PYTHON_KEY = torch._C.DispatchKey.Python
+
+EAGER_CPU = True
+"""Whether draw_dict may take the eager CPU path (torchrng._C.sample_dict). The tests turn it off to
+check that both paths return the same tensors."""
+
+
+def eager_cpu_ok(device: torch.device) -> bool:
+    """Whether the C++ eager path may stand in for the op: on CPU, outside torch.compile and outside
+    any torch function or dispatch mode (FakeTensorMode, tracing), which must see the op."""
+    return (EAGER_CPU and device.type == "cpu" and not torch.compiler.is_compiling()
+            and torch._C._len_torch_function_stack() == 0
+            and not torch._C._dispatch_tls_is_dispatch_key_included(_PYTHON_KEY))
 
 MAX_SIDE = 1 << 31
 """Image heights and widths must be below 2**31 (so areas stay below 2**62 and every size a sampler
@@ -41,11 +57,12 @@ def _indices_arg(indices, device: torch.device | None) -> torch.Tensor:
 
 def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
     """Returns (n, indices_tensor_or_None, (H, W) or None, sizes_tensor_or_None, device)."""
-    if indices is None and type(n) is int and n >= 0 and device is None and (
-        type(image_size) is tuple and len(image_size) == 2 and type(image_size[0]) is int
-        and type(image_size[1]) is int and 1 <= image_size[0] < MAX_SIDE and 1 <= image_size[1] < MAX_SIDE
-    ):
-        return n, None, image_size, None, v.device_arg(None)  # the common case, checked cheaply
+    if indices is None and type(n) is int and n >= 0 and device is None:  # the common cases, checked cheaply
+        if image_size is None and not needs_size:
+            return n, None, (1, 1), None, v.device_arg(None)
+        if (type(image_size) is tuple and len(image_size) == 2 and type(image_size[0]) is int
+                and type(image_size[1]) is int and 1 <= image_size[0] < MAX_SIDE and 1 <= image_size[1] < MAX_SIDE):
+            return n, None, image_size, None, v.device_arg(None)
     if device is None:
         for t in (indices, image_size):
             if isinstance(t, torch.Tensor):
@@ -111,6 +128,20 @@ def draw_rows(sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[flo
     stream, gen = resolve(generator, device, n, blocks_per_sample, advance=idx is None)
     run_rows(out, sampler_id, hyper, hw, sizes, idx, stream, gen, boxes, box_counts)
     return out
+
+
+def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float],
+              blocks_per_sample: int, generator: GeneratorLike, n, idx, hw, sizes, device, *,
+              resolved=None) -> dict[str, torch.Tensor]:
+    """The sampler's make_params dict: draw_rows split by `layout`, or on CPU for contiguous indices
+    and one image size, the same tensors from one C++ call (no dispatcher, no Python view ops).
+    `resolved`: the (stream, generator) pair of resolve(), when the caller needs the stream too."""
+    stream, gen = resolved or resolve(generator, device, n, blocks_per_sample, advance=idx is None)
+    if idx is None and sizes is None and gen is None and eager_cpu_ok(device):
+        return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, hw[0], hw[1], stream, layout.fields)
+    rows = torch.empty(n, columns, dtype=dtype, device=device)
+    run_rows(rows, sampler_id, hyper, hw, sizes, idx, stream, gen)
+    return layout.split(rows)
 
 
 def only_column(rows: torch.Tensor) -> torch.Tensor:

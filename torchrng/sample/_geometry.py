@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from ._driver import MAX_SIDE, as_bool, as_int, draw_rows, only_column, resolve_batch, stored_ints
+from ._driver import MAX_SIDE, as_bool, draw_dict, draw_rows, resolve_batch
+from ._layout import BITS, BOOL, INT, Layout, column, columns
 
 __all__ = [
     "horizontal_flip", "vertical_flip", "resized_crop", "crop", "rotation", "affine", "perspective",
@@ -25,6 +26,18 @@ __all__ = [
 FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER, SHORTEST_SIZE, RESIZE, IOU_CROP = range(11)
 
 FLOAT32_MAX = 3.4028234663852886e38
+
+# How each sampler's rows become its make_params dict (see _layout.py).
+_APPLY = Layout(column("apply", 0))
+_RESIZED_CROP = Layout(*(column(k, i) for i, k in enumerate(("top", "left", "height", "width"))))
+_CROP = Layout(column("needs_crop", 0, BOOL), column("top", 1), column("left", 2), column("height", 3),
+               column("width", 4), column("needs_pad", 5, BOOL), columns("padding", 6, 4))
+_ANGLE = Layout(column("angle", 0))
+_AFFINE = Layout(column("angle", 0), columns("translate", 1, 2, kind=INT), column("scale", 3), columns("shear", 4, 2))
+_PERSPECTIVE = Layout(column("apply", 0, BOOL), columns("coefficients", 1, 8), columns("endpoints", 9, 4, 2, kind=BITS))
+_ZOOM_OUT = Layout(column("apply", 0, BOOL), columns("padding", 1, 4))
+_SIZE_PAIR = Layout(columns("size", 0, 2))
+_SIZE = Layout(column("size", 0))
 
 # --- validation, mirroring torchvision's constructors -------------------------------------------
 
@@ -111,8 +124,7 @@ def _batch(n, indices, image_size, device, needs_size=True):
 
 def _flip(generator, n, indices, image_size, device, p):
     batch = _batch(n, indices, image_size, device, needs_size=False)
-    rows = draw_rows(FLIP, 1, torch.bool, [check_p(p)], 1, generator, *batch)
-    return {"apply": only_column(rows)}
+    return draw_dict(_APPLY, FLIP, 1, torch.bool, [check_p(p)], 1, generator, *batch)
 
 
 def horizontal_flip(generator, *, n=None, indices=None, image_size=None, device=None, p: float = 0.5):
@@ -139,9 +151,8 @@ def resized_crop(generator, *, n=None, indices=None, image_size, device=None,
     """RandomResizedCrop: {'top', 'left', 'height', 'width'} int64 (n,). Ten attempts, then
     torchvision's central-crop fallback."""
     hyper = resized_crop_hyper(scale, ratio)
-    rows = draw_rows(RESIZED_CROP, 4, torch.int64, hyper, 7, generator, *_batch(n, indices, image_size, device))
-    top, left, height, width = rows.unbind(1)
-    return {"top": top, "left": left, "height": height, "width": width}
+    return draw_dict(_RESIZED_CROP, RESIZED_CROP, 4, torch.int64, hyper, 7, generator,
+                     *_batch(n, indices, image_size, device))
 
 
 @cached
@@ -186,11 +197,7 @@ def crop(generator, *, n=None, indices=None, image_size, device=None, size, padd
     hyper = crop_hyper(size, padding, pad_if_needed)
     batch = _batch(n, indices, image_size, device)
     _check_crop_fits(hyper, batch[2], batch[3])
-    rows = draw_rows(CROP, 10, torch.int64, hyper, 2, generator, *batch)
-    return {
-        "needs_crop": as_bool(rows[:, 0]), "top": rows[:, 1], "left": rows[:, 2], "height": rows[:, 3],
-        "width": rows[:, 4], "needs_pad": as_bool(rows[:, 5]), "padding": rows[:, 6:10],
-    }
+    return draw_dict(_CROP, CROP, 10, torch.int64, hyper, 2, generator, *batch)
 
 
 def rotation(generator, *, n=None, indices=None, image_size=None, device=None, degrees):
@@ -198,8 +205,8 @@ def rotation(generator, *, n=None, indices=None, image_size=None, device=None, d
     lo, hi = setup_angle(degrees, "degrees")
     if lo > hi:
         raise ValueError(f"degrees should be of kind (min, max), got {(lo, hi)}")
-    rows = draw_rows(ROTATION, 1, torch.float64, [lo, hi], 1, generator, *_batch(n, indices, image_size, device, needs_size=False))
-    return {"angle": only_column(rows)}
+    return draw_dict(_ANGLE, ROTATION, 1, torch.float64, [lo, hi], 1, generator,
+                     *_batch(n, indices, image_size, device, needs_size=False))
 
 
 @cached
@@ -236,10 +243,8 @@ def affine(generator, *, n=None, indices=None, image_size, device=None, degrees,
            shear=None):
     """RandomAffine: {'angle' float64 (n,), 'translate' int64 (n, 2), 'scale' float64 (n,),
     'shear' float64 (n, 2)}."""
-    rows = draw_rows(AFFINE, 6, torch.float64, affine_hyper(degrees, translate, scale, shear), 2, generator,
+    return draw_dict(_AFFINE, AFFINE, 6, torch.float64, affine_hyper(degrees, translate, scale, shear), 2, generator,
                      *_batch(n, indices, image_size, device))
-    angle, _, _, scale, _, _ = rows.unbind(1)
-    return {"angle": angle, "translate": as_int(rows[:, 1:3]), "scale": scale, "shear": rows[:, 4:6]}
 
 
 @cached
@@ -255,10 +260,8 @@ def perspective_hyper(distortion_scale=0.5, p=0.5) -> list[float]:
 def perspective(generator, *, n=None, indices=None, image_size, device=None, distortion_scale=0.5, p=0.5):
     """RandomPerspective: {'apply' bool (n,), 'coefficients' float64 (n, 8) (float32-rounded, as
     torchvision), 'endpoints' int64 (n, 4, 2) (top-left, top-right, bottom-right, bottom-left)}."""
-    rows = draw_rows(PERSPECTIVE, 17, torch.float64, perspective_hyper(distortion_scale, p), 9, generator,
+    return draw_dict(_PERSPECTIVE, PERSPECTIVE, 17, torch.float64, perspective_hyper(distortion_scale, p), 9, generator,
                      *_batch(n, indices, image_size, device))
-    return {"apply": as_bool(rows[:, 0]), "coefficients": rows[:, 1:9],
-            "endpoints": stored_ints(rows[:, 9:17]).view(-1, 4, 2)}
 
 
 @cached
@@ -275,9 +278,8 @@ def zoom_out_hyper(side_range=(1.0, 4.0), p=0.5) -> list[float]:
 
 def zoom_out(generator, *, n=None, indices=None, image_size, device=None, side_range=(1.0, 4.0), p=0.5):
     """RandomZoomOut: {'apply' bool (n,), 'padding' int64 (n, 4) as [left, top, right, bottom]}."""
-    rows = draw_rows(ZOOM_OUT, 5, torch.int64, zoom_out_hyper(side_range, p), 1, generator,
+    return draw_dict(_ZOOM_OUT, ZOOM_OUT, 5, torch.int64, zoom_out_hyper(side_range, p), 1, generator,
                      *_batch(n, indices, image_size, device))
-    return {"apply": as_bool(rows[:, 0]), "padding": rows[:, 1:5]}
 
 
 @cached
@@ -297,9 +299,8 @@ def scale_jitter_hyper(target_size, scale_range=(0.1, 2.0)) -> list[float]:
 
 def scale_jitter(generator, *, n=None, indices=None, image_size, device=None, target_size, scale_range=(0.1, 2.0)):
     """ScaleJitter: {'size' int64 (n, 2) as (height, width)}."""
-    rows = draw_rows(SCALE_JITTER, 2, torch.int64, scale_jitter_hyper(target_size, scale_range), 1, generator,
-                     *_batch(n, indices, image_size, device))
-    return {"size": rows}
+    return draw_dict(_SIZE_PAIR, SCALE_JITTER, 2, torch.int64, scale_jitter_hyper(target_size, scale_range), 1,
+                     generator, *_batch(n, indices, image_size, device))
 
 
 @cached
@@ -322,9 +323,8 @@ def shortest_size_hyper(min_size, max_size=None) -> list[float]:
 
 def shortest_size(generator, *, n=None, indices=None, image_size, device=None, min_size, max_size=None):
     """RandomShortestSize: {'size' int64 (n, 2) as (height, width)}."""
-    rows = draw_rows(SHORTEST_SIZE, 2, torch.int64, shortest_size_hyper(min_size, max_size), 1, generator,
-                     *_batch(n, indices, image_size, device))
-    return {"size": rows}
+    return draw_dict(_SIZE_PAIR, SHORTEST_SIZE, 2, torch.int64, shortest_size_hyper(min_size, max_size), 1,
+                     generator, *_batch(n, indices, image_size, device))
 
 
 def resize_bounds(min_size, max_size) -> tuple[int, int]:
@@ -340,9 +340,8 @@ def resize(generator, *, n=None, indices=None, image_size=None, device=None, min
     """RandomResize: {'size' int64 (n,)} uniform in [min_size, max_size) (max_size exclusive, as
     torchvision's randint, whatever its docstring says)."""
     lo, hi = resize_bounds(min_size, max_size)
-    rows = draw_rows(RESIZE, 1, torch.int64, [lo, hi], 1, generator,
+    return draw_dict(_SIZE, RESIZE, 1, torch.int64, [lo, hi], 1, generator,
                      *_batch(n, indices, image_size, device, needs_size=False))
-    return {"size": only_column(rows)}
 
 
 IOU_CROP_ROUNDS = 10
