@@ -65,6 +65,18 @@ TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
 // samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
 TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
 
+TORCHRNG_LANE I iload(const int64_t* p) { return _mm512_loadu_si512(p); }
+TORCHRNG_LANE void istore(int64_t* p, I v) { _mm512_storeu_si512(p, v); }
+// The low 32 bits of each lane times those of b, as the exact 64-bit product.
+TORCHRNG_LANE I mul_u32(I a, I b) { return _mm512_mul_epu32(a, b); }
+// Word k of kLanes consecutive Philox blocks, zero-extended to int64 lanes.
+TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) {
+  const __m512i a = _mm512_loadu_si512(rec), b = _mm512_loadu_si512(rec + 16);
+  const __m512i idx = _mm512_add_epi32(_mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
+                                       _mm512_set1_epi32(k));
+  return _mm512_cvtepu32_epi64(_mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b)));
+}
+
 }  // namespace torchrng::cpu::lanes_avx512
 #pragma GCC pop_options
 
@@ -121,6 +133,14 @@ TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
 
 // samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
 TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
+
+TORCHRNG_LANE I iload(const int64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+TORCHRNG_LANE void istore(int64_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+TORCHRNG_LANE I mul_u32(I a, I b) { return _mm256_mul_epu32(a, b); }
+TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) {
+  const __m128i w = _mm_i32gather_epi32(reinterpret_cast<const int*>(rec), _mm_setr_epi32(k, k + 4, k + 8, k + 12), 4);
+  return _mm256_cvtepu32_epi64(w);
+}
 
 }  // namespace torchrng::cpu::lanes_avx2
 #pragma GCC pop_options
