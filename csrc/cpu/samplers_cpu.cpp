@@ -1,6 +1,8 @@
 // CPU backend of the parameter samplers. For a contiguous range of sample indices the blocks of a
-// tile of samples come from the SIMD block generator, block number by block number; otherwise
-// (explicit indices, large budgets) each sample computes the blocks it reads.
+// tile of samples come from the SIMD block generator, block number by block number, and the
+// samplers with a SIMD kernel for part of their work (crop attempts, affine rows, bounded integers)
+// run it on the whole tile; otherwise (explicit indices, large budgets) each sample computes the
+// blocks it reads.
 #include <ATen/Parallel.h>
 #include <torch/library.h>
 
@@ -11,6 +13,8 @@
 #include "../ops/sampler_entry.h"
 #include "affine_simd.h"
 #include "area_ratio_simd.h"
+#include "bounded_ints_simd.h"
+#include "color_jitter_simd.h"
 #include "philox_blocks.h"
 
 namespace torchrng {
@@ -41,6 +45,15 @@ struct CpuRows {
                    int64_t blocks_per_sample, const std::optional<at::Generator>& gen) {
     TORCH_CHECK(!gen.has_value() || !gen->defined(),
                 "torchrng: a torch.Generator reaches CPU kernels only as a key (torchrng.sample resolves it)");
+    if constexpr (requires { sampler.with_image_size(args.height, args.width); }) {
+      // RandAugment: a batch of one image size fixes the size-dependent magnitudes once.
+      if (args.sizes == nullptr) return tiles(sampler.with_image_size(args.height, args.width), args, s, blocks_per_sample);
+    }
+    tiles(sampler, args, s, blocks_per_sample);
+  }
+
+  template <class S>
+  static void tiles(const S& sampler, const ops::RowsArgs& args, core::Stream s, int64_t blocks_per_sample) {
     const bool tiled = args.indices == nullptr && blocks_per_sample <= kMaxTileBlocks;
     // A grain of many tiles: waking a second thread costs more than a few thousand cheap samples.
     at::parallel_for(0, args.n, 32 * kTile, [&](int64_t begin, int64_t end) {
@@ -66,6 +79,12 @@ struct CpuRows {
             continue;
           }
         }
+        if constexpr (std::is_same_v<S, samplers::ColorJitter>) {
+          if (eager == samplers::ColorJitter::kBlocks &&
+              cpu::color_jitter_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
+            continue;
+          }
+        }
         if constexpr (requires { S::kFirstAttemptBlock; }) {
           // RandomResizedCrop / RandomErasing: the first (scale, log-ratio) attempt of the whole
           // tile in SIMD lanes, where it applies.
@@ -76,6 +95,24 @@ struct CpuRows {
             for (int64_t j = 0; j < count; ++j) {
               const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
               ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, first[j]);
+            }
+            continue;
+          }
+        }
+        if constexpr (requires { sampler.drawn_blocks(); }) {
+          // ColorJitter's order, RandAugment's op choices: the bounded integers of the whole tile
+          // in SIMD lanes, where they apply.
+          const samplers::DrawnBlocks d = sampler.drawn_blocks();
+          int64_t drawn[kMaxTileBlocks * kTile];
+          bool simd = d.count >= 1 && d.first + d.count <= eager;
+          for (int64_t k = 0; simd && k < d.count; ++k) {
+            simd = cpu::bounded_ints_simd(words + 4 * (d.first + k) * count, count, d.range, drawn + k * kTile);
+          }
+          if (simd) {
+            for (int64_t j = 0; j < count; ++j) {
+              const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
+              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j,
+                              samplers::DrawnInts{drawn + j, kTile});
             }
             continue;
           }

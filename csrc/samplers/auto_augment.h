@@ -175,6 +175,7 @@ struct RandAugment {
   double value[14];
   double bin_column[14];
   bool negatable[14];
+  bool translations_known = false;  // value[] also holds the translations' for one image size
   void prepare() {
     for (int op = 0; op < 14; ++op) {
       const OpMagnitude m = op_magnitude(kSpaceAutoAugment, op, bin, bins, 1, 1);
@@ -183,19 +184,35 @@ struct RandAugment {
       negatable[op] = m.has && m.signed_;
     }
   }
+  // The sampler for a batch of one image size: no per-sample branch on the translations.
+  RandAugment with_image_size(int64_t height, int64_t width) const {
+    RandAugment r = *this;
+    for (int op : {kTranslateX, kTranslateY}) r.value[op] = op_magnitude(kSpaceAutoAugment, op, bin, bins, height, width).value;
+    r.translations_known = true;
+    return r;
+  }
   TORCHRNG_HD int64_t blocks_per_sample() const { return num_ops + (num_ops + 3) / 4; }
   TORCHRNG_HD int64_t columns() const { return 4 * num_ops; }
   TORCHRNG_HD ColumnRange int_columns() const { return {0, 3 * num_ops}; }  // op, magnitude_bin, sign
   TORCHRNG_HD int64_t eager_blocks() const { return blocks_per_sample(); }
+  TORCHRNG_HD DrawnBlocks drawn_blocks() const { return {0, num_ops, 14}; }  // the op choices
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+    write(blocks, height, width, row, OwnDraws<Blocks>{blocks, drawn_blocks()});
+  }
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row, DrawnInts ops) const {
+    write(blocks, height, width, row, ops);
+  }
+  template <class Blocks, class Draws>
+  TORCHRNG_HD void write(const Blocks& blocks, int64_t height, int64_t width, double* row, const Draws& ops) const {
     const double signs[2] = {1.0, -1.0};
     for (int64_t k = 0; k < num_ops; ++k) {
-      const int op = static_cast<int>(randint_in(blocks(static_cast<uint64_t>(k)), 0, 14));
+      const int op = static_cast<int>(ops[k]);  // randint(14)
       const uint32_t sign_word = blocks(static_cast<uint64_t>(num_ops + k / 4)).v[k % 4];
       // Only the translations' magnitudes depend on the image size (2 ops in 14: a rare branch).
       double magnitude = value[op];
-      if (op == kTranslateX || op == kTranslateY) {
+      if (!translations_known && (op == kTranslateX || op == kTranslateY)) {
         magnitude = op_magnitude(kSpaceAutoAugment, op, bin, bins, height, width).value;
       }
       // unit(w) <= 0.5 exactly when w <= 2^31 (unit(w) = w * 2^-32, exact).

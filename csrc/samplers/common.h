@@ -14,6 +14,10 @@
 
 #include "../core/distributions.h"
 
+#if defined(__x86_64__) && !defined(__CUDA_ARCH__)
+#include <emmintrin.h>  // SSE2, part of x86-64
+#endif
+
 #if defined(__CUDA_ARCH__)
 #include <c10/macros/Macros.h>
 // A bad per-sample input that lives on the GPU (an image size below the crop size) cannot be
@@ -40,6 +44,33 @@ TORCHRNG_HD int64_t randint_in(u32x4 block, int64_t lo, int64_t hi) {
   return lo + static_cast<int64_t>(core::uniform_below(block, static_cast<uint64_t>(hi - lo)));
 }
 
+// Bounded integers drawn in advance. A sampler whose blocks first, first+1, ... each feed one
+// core::uniform_below(block, range) declares them with
+//   TORCHRNG_HD DrawnBlocks drawn_blocks() const;
+// and takes a trailing DrawnInts argument in a second operator(): value k is the draw of block
+// first + k (the first operator() reads the same values through OwnDraws). The CPU draws them for a tile of samples at once in SIMD lanes (the bits of the
+// one-at-a-time form, which the first operator() computes itself).
+struct DrawnBlocks {
+  int64_t first, count;
+  uint64_t range;
+};
+
+struct DrawnInts {
+  const int64_t* values;  // value k at values[k * stride]
+  int64_t stride;
+  TORCHRNG_HD uint64_t operator[](int64_t k) const { return static_cast<uint64_t>(values[k * stride]); }
+};
+
+// The same draws made one at a time from the sample's own blocks.
+template <class Blocks>
+struct OwnDraws {
+  const Blocks& blocks;
+  DrawnBlocks drawn;
+  TORCHRNG_HD uint64_t operator[](int64_t k) const {
+    return core::uniform_below(blocks(static_cast<uint64_t>(drawn.first + k)), drawn.range);
+  }
+};
+
 // Python's int(x) for a finite double: truncation toward zero.
 TORCHRNG_HD double py_int(double x) { return core::pm_trunc(x); }
 
@@ -49,11 +80,22 @@ TORCHRNG_HD double py_round(double x) { return core::pm_rint(x); }
 // A double as int64 without undefined behaviour: values at or beyond the int64 limits saturate and
 // NaN gives 0. The same as static_cast for every value the validated samplers produce; the raw op
 // can be handed hyperparameters no wrapper would pass, whose sizes would overflow the cast.
-TORCHRNG_HD int64_t to_i64(double x) {
+TORCHRNG_HD int64_t to_i64_slow(double x) {
   if (!(x == x)) return 0;
   if (x >= 9223372036854775807.0) return INT64_MAX;  // the literal is 2^63
   if (x <= -9223372036854775808.0) return INT64_MIN;
   return static_cast<int64_t>(x);
+}
+
+TORCHRNG_HD int64_t to_i64(double x) {
+#if defined(__x86_64__) && !defined(__CUDA_ARCH__)
+  // cvttsd2si truncates like the cast and gives INT64_MIN for NaN and out-of-range values, so only
+  // that result needs the careful form: one well-predicted test per integer column of every row.
+  const int64_t r = _mm_cvttsd_si64(_mm_set_sd(x));
+  return r != INT64_MIN ? r : to_i64_slow(x);
+#else
+  return to_i64_slow(x);
+#endif
 }
 
 TORCHRNG_HD double min_d(double a, double b) { return a < b ? a : b; }

@@ -77,6 +77,31 @@ TORCHRNG_HD void random_permutation(const Blocks& blocks, uint64_t first_block, 
   }
 }
 
+// The permutation random_permutation(blocks, b, N, row) writes when block b gives
+// index = core::uniform_below(block, N!), for N <= 20 (one group): the swap positions are index's
+// mixed-radix digits, radix N most significant, because floor(x * N!) = d * (N-1)! + floor(x' * (N-1)!)
+// for d = floor(x * N), x' = frac(x * N), which is how next_digit reads them. A backend that
+// draws the indices of many samples at once (cpu::bounded_ints_simd) then only swaps. N is a
+// template argument so that the divisions by constant factorials become multiplications.
+template <int N, class T>
+TORCHRNG_HD void permutation_from_index(uint64_t index, T* row) {
+  static_assert(N >= 1 && N <= kLastOneGroupTop + 1, "one group only");
+  uint64_t weight = 1;  // (N-1)!
+  for (int s = 2; s < N; ++s) weight *= static_cast<uint64_t>(s);
+  for (int i = 0; i < N; ++i) row[i] = static_cast<T>(i);
+  for (int s = N - 1; s >= 1; --s) {
+    const uint64_t j = index / weight;
+    index -= j * weight;
+    weight /= static_cast<uint64_t>(s);
+    const T tmp = row[s];
+    row[s] = row[j];
+    row[j] = tmp;
+  }
+}
+
+// N! for the permutation_from_index sizes.
+TORCHRNG_HD constexpr uint64_t factorial(int n) { return n <= 1 ? 1 : static_cast<uint64_t>(n) * factorial(n - 1); }
+
 // RandomChannelPermutation (randperm(C)) and RandomOrder (randperm(len(transforms))).
 // Columns: the permutation.
 struct Permutation {

@@ -22,9 +22,19 @@ struct ColorJitter {
   bool enabled[4];
   double lo[4], hi[4];
   TORCHRNG_HD ColumnRange int_columns() const { return {0, 4}; }  // fn_idx
+  // The order as one index below 4! (permutation_from_index): random_permutation's bits.
+  TORCHRNG_HD DrawnBlocks drawn_blocks() const { return {0, 1, factorial(4)}; }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
-    random_permutation(blocks, 0, 4, row);
+    write(blocks, OwnDraws<Blocks>{blocks, drawn_blocks()}, row);
+  }
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row, DrawnInts order) const {
+    write(blocks, order, row);
+  }
+  template <class Blocks, class Draws>
+  TORCHRNG_HD void write(const Blocks& blocks, const Draws& order, double* row) const {
+    permutation_from_index<4>(order[0], row);
     const u32x4 b = blocks(1);
     for (int k = 0; k < 4; ++k) row[4 + k] = enabled[k] ? uniform_in(b.v[k], lo[k], hi[k]) : core::pm_detail::nan_value();
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness.h"
@@ -54,4 +55,46 @@ TORCHRNG_TEST(one_group_permutations_are_fisher_yates) {
     CHECK_EQ(got[static_cast<size_t>(n)], -7);  // nothing written past the row
   }
   CHECK_EQ(bad, 0);
+}
+
+namespace {
+
+// permutation_from_index<N> against random_permutation for one N, on random and extreme blocks.
+template <int N>
+int from_index_mismatches(std::mt19937_64& rng) {
+  std::vector<u32x4> blocks = {u32x4{{0, 0, 0, 0}}, u32x4{{~0u, ~0u, ~0u, ~0u}}, u32x4{{~0u, ~0u, ~0u, 0}},
+                               u32x4{{0, 0, 0, ~0u}}};
+  for (int t = 0; t < 3000; ++t) {
+    blocks.push_back(u32x4{{static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng()),
+                            static_cast<uint32_t>(rng())}});
+  }
+  int bad = 0;
+  for (const u32x4& block : blocks) {
+    int64_t want[N + 1], got[N + 1];
+    want[N] = got[N] = -7;
+    torchrng::samplers::random_permutation(OneBlock{block}, 0, N, want);
+    const uint64_t index = torchrng::core::uniform_below(block, torchrng::samplers::factorial(N));
+    torchrng::samplers::permutation_from_index<N>(index, got);
+    for (int i = 0; i <= N; ++i) {
+      if (got[i] != want[i]) {
+        if (bad++ == 0) torchrng_test::fail(__FILE__, __LINE__, "N = " + std::to_string(N) + ": position " + std::to_string(i));
+        break;
+      }
+    }
+  }
+  return bad;
+}
+
+template <int... N>
+int all_from_index_mismatches(std::mt19937_64& rng, std::integer_sequence<int, N...>) {
+  return (from_index_mismatches<N + 1>(rng) + ...);
+}
+
+}  // namespace
+
+// The index form (one uniform_below of N! per block, then swaps) is random_permutation exactly,
+// for every N from 1 to 20.
+TORCHRNG_TEST(permutation_from_index_is_random_permutation) {
+  std::mt19937_64 rng(24);
+  CHECK_EQ(all_from_index_mismatches(rng, std::make_integer_sequence<int, 20>{}), 0);
 }
