@@ -16,6 +16,7 @@
 #include "bounded_ints_simd.h"
 #include "color_jitter_simd.h"
 #include "philox_blocks.h"
+#include "rand_augment_simd.h"
 
 namespace torchrng {
 namespace {
@@ -82,6 +83,12 @@ struct CpuRows {
         if constexpr (std::is_same_v<S, samplers::ColorJitter>) {
           if (eager == samplers::ColorJitter::kBlocks &&
               cpu::color_jitter_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
+            continue;
+          }
+        }
+        if constexpr (std::is_same_v<S, samplers::RandAugment>) {
+          if (eager == blocks_per_sample &&
+              cpu::rand_augment_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
             continue;
           }
         }

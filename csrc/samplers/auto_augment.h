@@ -169,9 +169,10 @@ struct RandAugment {
   static constexpr int kBlocks = -1;  // num_ops + ceil(num_ops / 4)
   int64_t num_ops, bin, bins;
   // Per op, made once on the host by prepare() (the same values write_op would compute): the fixed
-  // bin's magnitude (Translate's depends on the image size and is computed per sample), the
-  // magnitude_bin column, and whether a sign is drawn. The per-sample code reads these tables
-  // instead of branching on the op, which is a uniform choice of 14 and defeats branch prediction.
+  // bin's magnitude (Translate's depends on the image size and is computed per sample unless
+  // with_image_size fixed it), the magnitude_bin column, and whether a sign is drawn. The
+  // per-sample code reads these tables instead of branching on the op, which is a uniform choice
+  // of 14 and defeats branch prediction.
   double value[14];
   double bin_column[14];
   bool negatable[14];
@@ -187,7 +188,8 @@ struct RandAugment {
   // The sampler for a batch of one image size: no per-sample branch on the translations.
   RandAugment with_image_size(int64_t height, int64_t width) const {
     RandAugment r = *this;
-    for (int op : {kTranslateX, kTranslateY}) r.value[op] = op_magnitude(kSpaceAutoAugment, op, bin, bins, height, width).value;
+    r.value[kTranslateX] = op_magnitude(kSpaceAutoAugment, kTranslateX, bin, bins, height, width).value;
+    r.value[kTranslateY] = op_magnitude(kSpaceAutoAugment, kTranslateY, bin, bins, height, width).value;
     r.translations_known = true;
     return r;
   }
