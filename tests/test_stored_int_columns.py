@@ -1,7 +1,7 @@
 """The sample_rows op stores the integer columns of some float64 rows as int64 bit patterns
 (a sampler's int_columns(), csrc/samplers/common.h), which torchrng.sample views in place instead
 of casting: ColorJitter's fn_idx, RandAugment's and TrivialAugmentWide's op / magnitude_bin / sign
-groups, RandomPerspective's endpoints. Row for row, the op must hold exactly what the sampler
+groups, RandomPerspective's endpoints, RandomAffine's translation. Row for row, the op must hold exactly what the sampler
 computes (the drop-ins' scalar sample_one returns the sampler's plain doubles): those columns as
 int64, every other column bit for bit as float64."""
 
@@ -28,6 +28,8 @@ CASES = [
     pytest.param(ids.RAND_AUGMENT, A.rand_augment_hyper(3, 9, 31), 12, 4, (0, 9), id="rand_augment"),
     pytest.param(ids.TRIVIAL_AUGMENT_WIDE, [31.0], 4, 3, (0, 3), id="trivial_augment_wide"),
     pytest.param(G.PERSPECTIVE, G.perspective_hyper(0.7, 0.5), 17, 9, (9, 17), id="perspective"),
+    pytest.param(G.AFFINE, G.affine_hyper(30, (0.1, 0.3), (0.8, 1.2), 10), 6, 2, (1, 3), id="affine"),
+    pytest.param(G.AFFINE, G.affine_hyper(0, None, None, (-5, 5, -40, 40)), 6, 2, (1, 3), id="affine_no_translate"),
 ]
 
 
@@ -59,6 +61,10 @@ def test_public_outputs_are_int64_views_of_the_rows():
     augment = torchrng.sample.rand_augment(K, n=N, image_size=(224, 224), num_ops=3)
     assert augment["op"].dtype == torch.int64 and int(augment["op"].min()) >= 0 and int(augment["op"].max()) < 14
     assert set(augment["sign"].unique().tolist()) <= {-1, 1}
+    affine = torchrng.sample.affine(K, n=N, image_size=(100, 60), degrees=10, translate=(0.5, 0.25))
+    t = affine["translate"]
+    assert t.dtype == torch.int64 and t.shape == (N, 2)
+    assert int(t[:, 0].abs().max()) <= 30 and int(t[:, 1].abs().max()) <= 25 and int(t.abs().max()) > 10
     persp = torchrng.sample.perspective(K, n=N, image_size=(100, 60), distortion_scale=1.0)
     end = persp["endpoints"]
     assert end.dtype == torch.int64 and end.shape == (N, 4, 2)

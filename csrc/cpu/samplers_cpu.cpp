@@ -50,7 +50,8 @@ struct CpuRows {
     TORCH_CHECK(!gen.has_value() || !gen->defined(),
                 "torchrng: a torch.Generator reaches CPU kernels only as a key (torchrng.sample resolves it)");
     if constexpr (requires { sampler.with_image_size(args.height, args.width); }) {
-      // RandAugment: a batch of one image size fixes the size-dependent magnitudes once.
+      // RandAugment, RandomPerspective: a batch of one image size fixes the size-dependent
+      // magnitudes or corner ranges once.
       if (args.sizes == nullptr) return tiles(sampler.with_image_size(args.height, args.width), args, s, blocks_per_sample);
     }
     tiles(sampler, args, s, blocks_per_sample);
@@ -110,13 +111,13 @@ struct CpuRows {
           }
         }
         if constexpr (requires { sampler.drawn_blocks(); }) {
-          // ColorJitter's order, RandAugment's op choices: the bounded integers of the whole tile
-          // in SIMD lanes, where they apply.
+          // ColorJitter's order, RandAugment's op choices, RandomPerspective's corners: the bounded
+          // integers of the whole tile in SIMD lanes, where they apply.
           const samplers::DrawnBlocks d = sampler.drawn_blocks();
           int64_t drawn[kMaxTileBlocks * kTile];
           bool simd = d.count >= 1 && d.first + d.count <= eager;
           for (int64_t k = 0; simd && k < d.count; ++k) {
-            simd = cpu::bounded_ints_simd(words + 4 * (d.first + k) * count, count, d.range, drawn + k * kTile);
+            simd = cpu::bounded_ints_simd(words + 4 * (d.first + k) * count, count, d.range_of(k), drawn + k * kTile);
           }
           if (simd) {
             for (int64_t j = 0; j < count; ++j) {

@@ -197,7 +197,7 @@ struct RandAugment {
   TORCHRNG_HD int64_t columns() const { return 4 * num_ops; }
   TORCHRNG_HD ColumnRange int_columns() const { return {0, 3 * num_ops}; }  // op, magnitude_bin, sign
   TORCHRNG_HD int64_t eager_blocks() const { return blocks_per_sample(); }
-  TORCHRNG_HD DrawnBlocks drawn_blocks() const { return {0, num_ops, 14}; }  // the op choices
+  TORCHRNG_HD DrawnBlocks drawn_blocks() const { return {0, num_ops, {14, 14}}; }  // the op choices
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     write(blocks, height, width, row, OwnDraws<Blocks>{blocks, drawn_blocks()});

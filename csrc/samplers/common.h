@@ -49,10 +49,13 @@ TORCHRNG_HD int64_t randint_in(u32x4 block, int64_t lo, int64_t hi) {
 //   TORCHRNG_HD DrawnBlocks drawn_blocks() const;
 // and takes a trailing DrawnInts argument in a second operator(): value k is the draw of block
 // first + k (the first operator() reads the same values through OwnDraws). The CPU draws them for a tile of samples at once in SIMD lanes (the bits of the
-// one-at-a-time form, which the first operator() computes itself).
+// one-at-a-time form, which the first operator() computes itself). The ranges alternate, even k
+// below range[0] and odd k below range[1] (RandomPerspective's corners alternate x and y); a
+// sampler with no such draws for the batch declares count 0.
 struct DrawnBlocks {
   int64_t first, count;
-  uint64_t range;
+  uint64_t range[2];
+  TORCHRNG_HD uint64_t range_of(int64_t k) const { return range[k % 2]; }
 };
 
 struct DrawnInts {
@@ -67,7 +70,7 @@ struct OwnDraws {
   const Blocks& blocks;
   DrawnBlocks drawn;
   TORCHRNG_HD uint64_t operator[](int64_t k) const {
-    return core::uniform_below(blocks(static_cast<uint64_t>(drawn.first + k)), drawn.range);
+    return core::uniform_below(blocks(static_cast<uint64_t>(drawn.first + k)), drawn.range_of(k));
   }
 };
 

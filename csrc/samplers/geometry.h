@@ -138,6 +138,7 @@ struct Affine {
   double scale_lo, scale_hi;        // scale_lo < 0 when not set
   int shear_count;                  // 0, 2 or 4
   double shear[4];
+  TORCHRNG_HD ColumnRange int_columns() const { return {1, 3}; }  // the translation
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     const u32x4 b = blocks(0);
@@ -222,26 +223,54 @@ TORCHRNG_HD void perspective_coefficients(const double* start, const double* end
 
 // RandomPerspective: the p gate (block 0), then eight corner randints (blocks 1-8) in
 // torchvision's order. Columns: apply, 8 coefficients, 8 endpoint coordinates (tl, tr, br, bl).
+//
+// Each corner coordinate is torch.randint(lo, hi) with hi - lo the x bound for x and the y bound
+// for y, so blocks 1-8 are bounded draws whose ranges alternate; for a batch of one image size
+// (with_image_size) the CPU draws them for a tile at once (DrawnBlocks).
 struct Perspective {
   using Value = double;
   static constexpr int kBlocks = 9;
   static constexpr int kColumns = 17;
   double p, distortion_scale;
+  int64_t sized_height = 0, sized_width = 0;  // set by with_image_size
   TORCHRNG_HD ColumnRange int_columns() const { return {9, 17}; }  // the endpoints
+  TORCHRNG_HD int64_t bound(int64_t side) const {  // the corner jitter's exclusive bound
+    return to_i64(py_int(distortion_scale * static_cast<double>(side / 2))) + 1;
+  }
+  Perspective with_image_size(int64_t height, int64_t width) const {
+    Perspective r = *this;
+    r.sized_height = height;
+    r.sized_width = width;
+    return r;
+  }
+  // Blocks 1-8 are draws below (x bound, y bound, x bound, ...); none for a sampler of no fixed size.
+  TORCHRNG_HD DrawnBlocks drawn_blocks() const {
+    if (sized_height == 0) return {1, 0, {1, 1}};
+    return {1, 8, {static_cast<uint64_t>(bound(sized_width)), static_cast<uint64_t>(bound(sized_height))}};
+  }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+    const DrawnBlocks corners{1, 8, {static_cast<uint64_t>(bound(width)), static_cast<uint64_t>(bound(height))}};
+    write(blocks, height, width, row, OwnDraws<Blocks>{blocks, corners});
+  }
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row, DrawnInts corners) const {
+    TORCHRNG_DEVICE_ASSERT(height == sized_height && width == sized_width);
+    write(blocks, height, width, row, corners);
+  }
+  template <class Blocks, class Draws>
+  TORCHRNG_HD void write(const Blocks& blocks, int64_t height, int64_t width, double* row, const Draws& d) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1.0 : 0.0;
-    const int64_t bound_h = to_i64(py_int(distortion_scale * static_cast<double>(height / 2))) + 1;
-    const int64_t bound_w = to_i64(py_int(distortion_scale * static_cast<double>(width / 2))) + 1;
+    const int64_t far_x = width - bound(width), far_y = height - bound(height);  // lo of the far corners
     double* end = row + 9;
-    end[0] = static_cast<double>(randint_in(blocks(1), 0, bound_w));
-    end[1] = static_cast<double>(randint_in(blocks(2), 0, bound_h));
-    end[2] = static_cast<double>(randint_in(blocks(3), width - bound_w, width));
-    end[3] = static_cast<double>(randint_in(blocks(4), 0, bound_h));
-    end[4] = static_cast<double>(randint_in(blocks(5), width - bound_w, width));
-    end[5] = static_cast<double>(randint_in(blocks(6), height - bound_h, height));
-    end[6] = static_cast<double>(randint_in(blocks(7), 0, bound_w));
-    end[7] = static_cast<double>(randint_in(blocks(8), height - bound_h, height));
+    end[0] = static_cast<double>(static_cast<int64_t>(d[0]));
+    end[1] = static_cast<double>(static_cast<int64_t>(d[1]));
+    end[2] = static_cast<double>(far_x + static_cast<int64_t>(d[2]));
+    end[3] = static_cast<double>(static_cast<int64_t>(d[3]));
+    end[4] = static_cast<double>(far_x + static_cast<int64_t>(d[4]));
+    end[5] = static_cast<double>(far_y + static_cast<int64_t>(d[5]));
+    end[6] = static_cast<double>(static_cast<int64_t>(d[6]));
+    end[7] = static_cast<double>(far_y + static_cast<int64_t>(d[7]));
     const double w1 = static_cast<double>(width - 1), h1 = static_cast<double>(height - 1);
     const double start[8] = {0, 0, w1, 0, w1, h1, 0, h1};
     perspective_coefficients(start, end, row + 1);

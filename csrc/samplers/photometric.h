@@ -23,7 +23,7 @@ struct ColorJitter {
   double lo[4], hi[4];
   TORCHRNG_HD ColumnRange int_columns() const { return {0, 4}; }  // fn_idx
   // The order as one index below 4! (permutation_from_index): random_permutation's bits.
-  TORCHRNG_HD DrawnBlocks drawn_blocks() const { return {0, 1, factorial(4)}; }
+  TORCHRNG_HD DrawnBlocks drawn_blocks() const { return {0, 1, {factorial(4), factorial(4)}}; }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
     write(blocks, OwnDraws<Blocks>{blocks, drawn_blocks()}, row);

@@ -4,6 +4,7 @@
 // rounding's ties and signed zeros; and it refuses hyperparameters outside its domain.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ int compare_tile(Isa isa, const Affine& a, const std::vector<uint32_t>& words, c
   for (int64_t j = 0; j < count; ++j) {
     double want[6];
     a(TileWords{words.data(), count, j}, sizes ? sizes[2 * j] : height, sizes ? sizes[2 * j + 1] : width, want);
+    for (int c = 1; c < 3; ++c) {  // the translation, stored as int64 bits (Affine::int_columns)
+      const int64_t t = torchrng::samplers::to_i64(want[c]);
+      std::memcpy(&want[c], &t, sizeof t);
+    }
     for (int c = 0; c < 6; ++c) {
       if (bits(got[6 * j + c]) != bits(want[c])) {
         if (bad++ == 0) {

@@ -33,7 +33,7 @@ _RESIZED_CROP = Layout(*(column(k, i) for i, k in enumerate(("top", "left", "hei
 _CROP = Layout(column("needs_crop", 0, BOOL), column("top", 1), column("left", 2), column("height", 3),
                column("width", 4), column("needs_pad", 5, BOOL), columns("padding", 6, 4))
 _ANGLE = Layout(column("angle", 0))
-_AFFINE = Layout(column("angle", 0), columns("translate", 1, 2, kind=INT), column("scale", 3), columns("shear", 4, 2))
+_AFFINE = Layout(column("angle", 0), columns("translate", 1, 2, kind=BITS), column("scale", 3), columns("shear", 4, 2))
 _PERSPECTIVE = Layout(column("apply", 0, BOOL), columns("coefficients", 1, 8), columns("endpoints", 9, 4, 2, kind=BITS))
 _ZOOM_OUT = Layout(column("apply", 0, BOOL), columns("padding", 1, 4))
 _SIZE_PAIR = Layout(columns("size", 0, 2))
