@@ -12,25 +12,17 @@
 #include "cpu/affine_simd.h"
 #include "harness.h"
 #include "simd_isas.h"
+#include "tile_words.h"
 
 namespace {
 
 using torchrng::cpu::Isa;
 using torchrng::samplers::Affine;
 using torchrng_test::bits;
+using torchrng_test::TileWords;
 using torchrng_test::simd_isas;
 
 constexpr int64_t kMax = torchrng::cpu::kAffineMaxCount;
-
-// Block b of sample j of a tile laid out as the CPU backend makes it: [block][sample][4 words].
-struct TileWords {
-  const uint32_t* words;
-  int64_t count, j;
-  torchrng::core::u32x4 operator()(uint64_t b) const {
-    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
-    return torchrng::core::u32x4{{p[0], p[1], p[2], p[3]}};
-  }
-};
 
 // Compares one tile; returns the number of mismatching samples (and reports the first).
 int compare_tile(Isa isa, const Affine& a, const std::vector<uint32_t>& words, const int64_t* sizes, int64_t height,
@@ -44,10 +36,7 @@ int compare_tile(Isa isa, const Affine& a, const std::vector<uint32_t>& words, c
   for (int64_t j = 0; j < count; ++j) {
     double want[6];
     a(TileWords{words.data(), count, j}, sizes ? sizes[2 * j] : height, sizes ? sizes[2 * j + 1] : width, want);
-    for (int c = 1; c < 3; ++c) {  // the translation, stored as int64 bits (Affine::int_columns)
-      const int64_t t = torchrng::samplers::to_i64(want[c]);
-      std::memcpy(&want[c], &t, sizeof t);
-    }
+    torchrng_test::store_as_int64_bits(want, 1, 3);  // the translation (Affine::int_columns)
     for (int c = 0; c < 6; ++c) {
       if (bits(got[6 * j + c]) != bits(want[c])) {
         if (bad++ == 0) {

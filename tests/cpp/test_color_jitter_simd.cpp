@@ -11,29 +11,19 @@
 #include "cpu/color_jitter_simd.h"
 #include "harness.h"
 #include "simd_isas.h"
+#include "tile_words.h"
 
 namespace {
 
 using torchrng::cpu::Isa;
 using torchrng::samplers::ColorJitter;
 using torchrng_test::bits;
-
-struct TileWords {  // block b of sample j, tile layout [block][sample][4 words]
-  const uint32_t* words;
-  int64_t count, j;
-  torchrng::core::u32x4 operator()(uint64_t b) const {
-    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
-    return torchrng::core::u32x4{{p[0], p[1], p[2], p[3]}};
-  }
-};
+using torchrng_test::TileWords;
 
 // The scalar row as the CPU backend stores it: fn_idx columns as int64 bit patterns.
 void scalar_row(const ColorJitter& cj, const std::vector<uint32_t>& words, int64_t count, int64_t j, double* row) {
   cj(TileWords{words.data(), count, j}, 1, 1, row);
-  for (int c = 0; c < 4; ++c) {
-    const auto v = static_cast<int64_t>(row[c]);
-    std::memcpy(&row[c], &v, sizeof v);
-  }
+  torchrng_test::store_as_int64_bits(row, 0, 4);
 }
 
 int compare_tile(Isa isa, const ColorJitter& cj, const std::vector<uint32_t>& words, int64_t count, bool* seen) {

@@ -11,21 +11,14 @@
 #include "cpu/rand_augment_simd.h"
 #include "harness.h"
 #include "simd_isas.h"
+#include "tile_words.h"
 
 namespace {
 
 using torchrng::cpu::Isa;
 using torchrng::samplers::RandAugment;
 using torchrng_test::bits;
-
-struct TileWords {  // block b of sample j, tile layout [block][sample][4 words]
-  const uint32_t* words;
-  int64_t count, j;
-  torchrng::core::u32x4 operator()(uint64_t b) const {
-    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
-    return torchrng::core::u32x4{{p[0], p[1], p[2], p[3]}};
-  }
-};
+using torchrng_test::TileWords;
 
 RandAugment make(int64_t num_ops, int64_t bin, int64_t bins) {
   RandAugment a{num_ops, bin, bins, {}, {}, {}};
@@ -46,10 +39,7 @@ int compare_tile(Isa isa, const RandAugment& plain, int64_t height, int64_t widt
   std::vector<double> want(static_cast<size_t>(columns));
   for (int64_t j = 0; j < count; ++j) {
     plain(TileWords{words.data(), count, j}, height, width, want.data());  // the per-sample form
-    for (int64_t c = 0; c < 3 * n; ++c) {
-      const auto v = static_cast<int64_t>(want[static_cast<size_t>(c)]);
-      std::memcpy(&want[static_cast<size_t>(c)], &v, sizeof v);
-    }
+    torchrng_test::store_as_int64_bits(want.data(), 0, 3 * n);
     for (int64_t c = 0; c < columns; ++c) {
       if (bits(got[static_cast<size_t>(j * columns + c)]) != bits(want[static_cast<size_t>(c)]) && bad++ == 0) {
         torchrng_test::fail(__FILE__, __LINE__,

@@ -1,0 +1,31 @@
+// Helpers for the tests that compare a SIMD tile kernel with the scalar sampler it mirrors: the
+// tile's block layout as the CPU backend makes it, and a row's integer columns as it stores them.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "samplers/common.h"
+
+namespace torchrng_test {
+
+// Block b of sample j of a tile laid out as the CPU backend makes it: [block][sample][4 words].
+struct TileWords {
+  const uint32_t* words;
+  int64_t count, j;
+  torchrng::core::u32x4 operator()(uint64_t b) const {
+    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
+    return torchrng::core::u32x4{{p[0], p[1], p[2], p[3]}};
+  }
+};
+
+// Columns [begin, end) of a sampler's float64 row as the CPU backend stores its int_columns():
+// the int64 bit patterns of the values.
+inline void store_as_int64_bits(double* row, int64_t begin, int64_t end) {
+  for (int64_t c = begin; c < end; ++c) {
+    const int64_t v = torchrng::samplers::to_i64(row[c]);
+    std::memcpy(&row[c], &v, sizeof v);
+  }
+}
+
+}  // namespace torchrng_test
