@@ -25,6 +25,21 @@ struct Erasing {
   double p;
   AreaRatioRange range;
   TORCHRNG_HD const AreaRatioRange& area_ratio_range() const { return range; }
+  // Whether an attempt's box fits the image (torchvision: h < img_h and w < img_w).
+  static TORCHRNG_HD bool fits(const AreaRatioSides& sides, double H, double W) {
+    return sides.with_ratio < H && sides.against_ratio < W;
+  }
+  // The accepted box at uniform offsets (blocks 2 and 3).
+  template <class Blocks>
+  static TORCHRNG_HD void place(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
+                                int64_t* row) {
+    const int64_t hi = to_i64(sides.with_ratio), wi = to_i64(sides.against_ratio);
+    row[1] = 1;
+    row[2] = randint_in(blocks(2), 0, height - hi + 1);
+    row[3] = randint_in(blocks(3), 0, width - wi + 1);
+    row[4] = hi;
+    row[5] = wi;
+  }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     (*this)(blocks, height, width, row, first_attempt(blocks, kFirstAttemptBlock, height, width, range));
@@ -35,18 +50,12 @@ struct Erasing {
                               AreaRatioSides first) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1 : 0;
     const double H = static_cast<double>(height), W = static_cast<double>(width);
+    // Attempt 0, which most samples accept, first and on its own: the loop below is the rare path.
+    if (fits(first, H, W)) return place(blocks, height, width, first, row);
     const double area = image_area(height, width);
-    for (int attempt = 0; attempt < 10; ++attempt) {
+    for (int attempt = 1; attempt < 10; ++attempt) {
       const AreaRatioSides sides = nth_attempt(blocks, attempt, kFirstAttemptBlock, 4, area, range, first);
-      const double h = sides.with_ratio, w = sides.against_ratio;
-      if (!(h < H && w < W)) continue;
-      const int64_t hi = to_i64(h), wi = to_i64(w);
-      row[1] = 1;
-      row[2] = randint_in(blocks(2), 0, height - hi + 1);
-      row[3] = randint_in(blocks(3), 0, width - wi + 1);
-      row[4] = hi;
-      row[5] = wi;
-      return;
+      if (fits(sides, H, W)) return place(blocks, height, width, sides, row);
     }
     row[1] = 0;
     row[2] = 0;

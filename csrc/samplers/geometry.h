@@ -35,6 +35,21 @@ struct ResizedCrop {
   AreaRatioRange range;
   double ratio_min, ratio_max;
   TORCHRNG_HD const AreaRatioRange& area_ratio_range() const { return range; }
+  // Whether an attempt's box fits the image (torchvision: 0 < w <= width and 0 < h <= height).
+  static TORCHRNG_HD bool fits(const AreaRatioSides& sides, double H, double W) {
+    const double w = sides.with_ratio, h = sides.against_ratio;
+    return 0 < w && w <= W && 0 < h && h <= H;
+  }
+  // The accepted box at uniform offsets (blocks 1 and 2).
+  template <class Blocks>
+  static TORCHRNG_HD void place(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
+                                int64_t* row) {
+    const int64_t hi = to_i64(sides.against_ratio), wi = to_i64(sides.with_ratio);
+    row[0] = randint_in(blocks(1), 0, height - hi + 1);
+    row[1] = randint_in(blocks(2), 0, width - wi + 1);
+    row[2] = hi;
+    row[3] = wi;
+  }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     (*this)(blocks, height, width, row, first_attempt(blocks, kFirstAttemptBlock, height, width, range));
@@ -44,18 +59,12 @@ struct ResizedCrop {
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row,
                               AreaRatioSides first) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
+    // Attempt 0, which most samples accept, first and on its own: the loop below is the rare path.
+    if (fits(first, H, W)) return place(blocks, height, width, first, row);
     const double area = image_area(height, width);
-    for (int attempt = 0; attempt < 10; ++attempt) {
+    for (int attempt = 1; attempt < 10; ++attempt) {
       const AreaRatioSides sides = nth_attempt(blocks, attempt, kFirstAttemptBlock, 3, area, range, first);
-      const double w = sides.with_ratio, h = sides.against_ratio;
-      if (0 < w && w <= W && 0 < h && h <= H) {
-        const int64_t hi = to_i64(h), wi = to_i64(w);
-        row[0] = randint_in(blocks(1), 0, height - hi + 1);
-        row[1] = randint_in(blocks(2), 0, width - wi + 1);
-        row[2] = hi;
-        row[3] = wi;
-        return;
-      }
+      if (fits(sides, H, W)) return place(blocks, height, width, sides, row);
     }
     const double in_ratio = W / H;
     double w = W, h = H;
