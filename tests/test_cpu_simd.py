@@ -3,8 +3,8 @@
 RandomResizedCrop and RandomErasing evaluate their first (scale, log-ratio) attempt for a tile of
 samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp), RandomAffine its six uniforms
 (affine_simd.cpp), ColorJitter and RandAugment their bounded draws and rows (bounded_ints_simd.cpp,
-color_jitter_simd.cpp, rand_augment_simd.cpp), RandomPerspective its corner draws, and the normal
-fills and fields their Box-Muller pairs
+color_jitter_simd.cpp, rand_augment_simd.cpp), RandomPerspective its corner draws and coefficients
+(perspective_simd.cpp), and the normal fills and fields their Box-Muller pairs
 (csrc/cpu/box_muller_simd.cpp).
 TORCHRNG_CPU_ISA=scalar turns every SIMD path off, so running the same draws in subprocesses with
 each ISA this CPU supports and comparing bit for bit checks the vector exp, log, sincos, square

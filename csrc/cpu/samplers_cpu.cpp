@@ -15,6 +15,7 @@
 #include "area_ratio_simd.h"
 #include "bounded_ints_simd.h"
 #include "color_jitter_simd.h"
+#include "perspective_simd.h"
 #include "philox_blocks.h"
 #include "rand_augment_simd.h"
 
@@ -87,6 +88,12 @@ struct CpuRows {
         if constexpr (std::is_same_v<S, samplers::ColorJitter>) {
           if (eager == samplers::ColorJitter::kBlocks &&
               cpu::color_jitter_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
+            continue;
+          }
+        }
+        if constexpr (std::is_same_v<S, samplers::Perspective>) {
+          if (eager == samplers::Perspective::kBlocks &&
+              cpu::perspective_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
             continue;
           }
         }

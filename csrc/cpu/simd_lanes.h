@@ -39,6 +39,10 @@ TORCHRNG_LANE V neg(V a) { return as_double(_mm512_xor_si512(as_int(a), _mm512_s
 TORCHRNG_LANE M lt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
 TORCHRNG_LANE V pick(M m, V if_false, V if_true) { return _mm512_mask_blend_pd(m, if_false, if_true); }
 TORCHRNG_LANE M both(M a, M b) { return a & b; }
+TORCHRNG_LANE M either(M a, M b) { return a | b; }
+TORCHRNG_LANE M eq(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
+// static_cast<double>(static_cast<float>(a)): rounded to float32 (nearest even) and back.
+TORCHRNG_LANE V round_to_float32(V a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }
 
 TORCHRNG_LANE I iset(int64_t x) { return _mm512_set1_epi64(x); }
 TORCHRNG_LANE I iadd(I a, I b) { return _mm512_add_epi64(a, b); }
@@ -103,6 +107,9 @@ TORCHRNG_LANE V neg(V a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_se
 TORCHRNG_LANE M lt(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
 TORCHRNG_LANE V pick(M m, V if_false, V if_true) { return _mm256_blendv_pd(if_false, if_true, m); }
 TORCHRNG_LANE M both(M a, M b) { return _mm256_and_pd(a, b); }
+TORCHRNG_LANE M either(M a, M b) { return _mm256_or_pd(a, b); }
+TORCHRNG_LANE M eq(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
+TORCHRNG_LANE V round_to_float32(V a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
 
 TORCHRNG_LANE I iset(int64_t x) { return _mm256_set1_epi64x(x); }
 TORCHRNG_LANE I iadd(I a, I b) { return _mm256_add_epi64(a, b); }

@@ -270,8 +270,16 @@ struct Perspective {
   template <class Blocks, class Draws>
   TORCHRNG_HD void write(const Blocks& blocks, int64_t height, int64_t width, double* row, const Draws& d) const {
     row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1.0 : 0.0;
-    const int64_t far_x = width - bound(width), far_y = height - bound(height);  // lo of the far corners
     double* end = row + 9;
+    endpoints(height, width, d, end);
+    const double w1 = static_cast<double>(width - 1), h1 = static_cast<double>(height - 1);
+    const double start[8] = {0, 0, w1, 0, w1, h1, 0, h1};
+    perspective_coefficients(start, end, row + 1);
+  }
+  // The corners (tl, tr, br, bl as x, y) from the eight draws.
+  template <class Draws>
+  TORCHRNG_HD void endpoints(int64_t height, int64_t width, const Draws& d, double* end) const {
+    const int64_t far_x = width - bound(width), far_y = height - bound(height);  // lo of the far corners
     end[0] = static_cast<double>(static_cast<int64_t>(d[0]));
     end[1] = static_cast<double>(static_cast<int64_t>(d[1]));
     end[2] = static_cast<double>(far_x + static_cast<int64_t>(d[2]));
@@ -280,9 +288,6 @@ struct Perspective {
     end[5] = static_cast<double>(far_y + static_cast<int64_t>(d[5]));
     end[6] = static_cast<double>(static_cast<int64_t>(d[6]));
     end[7] = static_cast<double>(far_y + static_cast<int64_t>(d[7]));
-    const double w1 = static_cast<double>(width - 1), h1 = static_cast<double>(height - 1);
-    const double start[8] = {0, 0, w1, 0, w1, h1, 0, h1};
-    perspective_coefficients(start, end, row + 1);
   }
 };
 
