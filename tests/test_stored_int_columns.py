@@ -1,7 +1,8 @@
 """The sample_rows op stores the integer columns of some float64 rows as int64 bit patterns
 (a sampler's int_columns(), csrc/samplers/common.h), which torchrng.sample views in place instead
 of casting: ColorJitter's fn_idx, RandAugment's and TrivialAugmentWide's op / magnitude_bin / sign
-groups, RandomPerspective's endpoints, RandomAffine's translation. Row for row, the op must hold exactly what the sampler
+groups, RandomPerspective's endpoints, RandomAffine's translation, AutoAugment's policy / op /
+magnitude_bin / sign columns. Row for row, the op must hold exactly what the sampler
 computes (the drop-ins' scalar sample_one returns the sampler's plain doubles): those columns as
 int64, every other column bit for bit as float64."""
 
@@ -29,6 +30,8 @@ CASES = [
     pytest.param(ids.TRIVIAL_AUGMENT_WIDE, [31.0], 4, 3, (0, 3), id="trivial_augment_wide"),
     pytest.param(G.PERSPECTIVE, G.perspective_hyper(0.7, 0.5), 17, 9, (9, 17), id="perspective"),
     pytest.param(G.AFFINE, G.affine_hyper(30, (0.1, 0.3), (0.8, 1.2), 10), 6, 2, (1, 3), id="affine"),
+    pytest.param(ids.AUTO_AUGMENT, A.auto_augment_hyper("imagenet"), 11, 2, (2, 9), id="auto_augment"),
+    pytest.param(ids.AUTO_AUGMENT, A.auto_augment_hyper("svhn"), 11, 2, (2, 9), id="auto_augment_svhn"),
     pytest.param(G.AFFINE, G.affine_hyper(0, None, None, (-5, 5, -40, 40)), 6, 2, (1, 3), id="affine_no_translate"),
 ]
 

@@ -135,8 +135,10 @@ constexpr int kMaxSubPolicies = 32;
 
 // AutoAugment: the sub-policy (randint over the policy's sub-policies, block 0), then for each of
 // its two ops the application coin (torch.rand(()) <= probability: block 1, words 0 and 2) and the
-// sign coin of signed ops (words 1 and 3). Magnitudes use 10 bins. Columns: policy, then per op
-// (2): applied, op, magnitude_bin, sign, magnitude.
+// sign coin of signed ops (words 1 and 3). Magnitudes use 10 bins. Columns, a pair per op:
+// applied[2], policy, op[2], magnitude_bin[2], sign[2], magnitude[2]; the integer ones (policy to
+// sign) are consecutive, so the op stores them as int64 bits (int_columns) for torchrng.sample to
+// view in place.
 struct AutoAugment {
   using Value = double;
   static constexpr int kBlocks = 2;
@@ -145,17 +147,17 @@ struct AutoAugment {
   int op[kMaxSubPolicies][2];
   int bin[kMaxSubPolicies][2];  // -1 for ops without a magnitude
   double prob[kMaxSubPolicies][2];
+  TORCHRNG_HD ColumnRange int_columns() const { return {2, 9}; }  // policy, op, magnitude_bin, sign
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     const int64_t policy = randint_in(blocks(0), 0, count);
     const u32x4 b = blocks(1);
-    row[0] = static_cast<double>(policy);
+    row[2] = static_cast<double>(policy);
     for (int k = 0; k < 2; ++k) {
-      double* c = row + 1 + 5 * k;
-      c[0] = unit(b.v[2 * k]) <= prob[policy][k] ? 1.0 : 0.0;
+      row[k] = unit(b.v[2 * k]) <= prob[policy][k] ? 1.0 : 0.0;
       const int64_t mag_bin = bin[policy][k] < 0 ? 0 : bin[policy][k];
-      write_op(kSpaceAutoAugment, op[policy][k], mag_bin, 10, height, width, b.v[2 * k + 1], c + 1, c + 2, c + 3,
-               c + 4);
+      write_op(kSpaceAutoAugment, op[policy][k], mag_bin, 10, height, width, b.v[2 * k + 1], row + 3 + k,
+               row + 5 + k, row + 7 + k, row + 9 + k);
     }
   }
 };

@@ -14,8 +14,8 @@ import math
 import torch
 
 from .. import _validate as v
-from ._driver import draw_dict, draw_rows, resolve_batch
-from ._layout import BITS, INT, Layout, columns
+from ._driver import draw_dict, resolve_batch
+from ._layout import BITS, BOOL, INT, Layout, column, columns
 from ._geometry import cached
 from ._ids import AUGMIX, AUTO_AUGMENT, GAMMA_BLOCKS, RAND_AUGMENT, TRIVIAL_AUGMENT_WIDE
 
@@ -134,6 +134,13 @@ def auto_augment_hyper(policy="imagenet") -> list[float]:
     return [float(len(hyper) // 6), *hyper]
 
 
+# The rows of csrc/samplers/auto_augment.h's AutoAugment: applied[2], policy, op[2], magnitude_bin[2],
+# sign[2], magnitude[2], the integer columns stored as int64 bits.
+_AUTO_AUGMENT = Layout(column("policy", 2, BITS), columns("applied", 0, 2, kind=BOOL), columns("op", 3, 2, kind=BITS),
+                       columns("magnitude_bin", 5, 2, kind=BITS), columns("sign", 7, 2, kind=BITS),
+                       columns("magnitude", 9, 2))
+
+
 def _size(n, indices, image_size, device, needs_size=True):
     return resolve_batch(n, indices, image_size, device, needs_size=needs_size)
 
@@ -147,12 +154,8 @@ def auto_augment(generator, *, n=None, indices=None, image_size, device=None, po
      'magnitude': float64 (n, 2), the signed magnitude torchvision passes to the op (10 bins;
      Translate depends on image_size), 0 for ops without one}.
     The sign is drawn for every signed op, applied or not. Two blocks per sample."""
-    hyper = auto_augment_hyper(policy)
-    rows = draw_rows(AUTO_AUGMENT, 11, torch.float64, hyper, 2, generator, *_size(n, indices, image_size, device))
-    cols = rows[:, 1:].unflatten(1, (2, 5))
-    applied, op, magnitude_bin, sign = cols[..., :4].to(torch.int64).unbind(2)
-    return {"policy": rows[:, 0].to(torch.int64), "applied": applied != 0, "op": op, "magnitude_bin": magnitude_bin,
-            "sign": sign, "magnitude": cols[..., 4]}
+    return draw_dict(_AUTO_AUGMENT, AUTO_AUGMENT, 11, torch.float64, auto_augment_hyper(policy), 2, generator,
+                     *_size(n, indices, image_size, device))
 
 
 def _bins_arg(num_magnitude_bins) -> int:

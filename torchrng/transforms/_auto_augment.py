@@ -73,15 +73,16 @@ class AutoAugment(_AutoAugmentDropIn, T.AutoAugment):
     def _hyper(self):
         return AA.auto_augment_hyper(self.policy)
 
+    # The sampler's row: applied[2], policy, op[2], magnitude_bin[2], sign[2], magnitude[2].
     def _report(self, row):
-        ops = [(bool(row[1 + 5 * k]), AA.AUGMENT_OPS[int(row[2 + 5 * k])], row[5 + 5 * k]) for k in range(2)]
-        return {"policy": int(row[0]), "ops": [(name, magnitude) for applied, name, magnitude in ops if applied],
+        ops = [(bool(row[k]), AA.AUGMENT_OPS[int(row[3 + k])], row[9 + k]) for k in range(2)]
+        return {"policy": int(row[2]), "ops": [(name, magnitude) for applied, name, magnitude in ops if applied],
                 "_row": row}
 
     def _augment(self, image, row):
         for k in range(2):
-            if row[1 + 5 * k]:
-                image = self._apply_op(image, int(row[2 + 5 * k]), row[5 + 5 * k])
+            if row[k]:
+                image = self._apply_op(image, int(row[3 + k]), row[9 + k])
         return image
 
 
