@@ -79,11 +79,8 @@ bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32
   for (int64_t j = 0; j < count; ++j) {
     double* row = rows + 6 * j;
     row[0] = l.out[0][j];
-    // The translation as the int64 bits the CPU backend stores (samplers::Affine::int_columns).
-    for (int c = 1; c < 3; ++c) {
-      const int64_t t = samplers::to_i64(l.out[c][j]);
-      std::memcpy(row + c, &t, sizeof t);
-    }
+    // The translation as the CPU backend stores it (samplers::Affine::int_columns).
+    for (int c = 1; c < 3; ++c) row[c] = samplers::stored_int(samplers::to_i64(l.out[c][j]));
     for (int c = 3; c < 6; ++c) row[c] = l.out[c][j];
   }
   return true;

@@ -2,8 +2,6 @@
 // coefficients in the kernel of perspective_lanes.inc, the rest of the row in scalar code.
 #include "perspective_simd.h"
 
-#include <cstring>
-
 #include "bounded_ints_simd.h"
 #include "simd_lanes.h"
 
@@ -21,8 +19,6 @@ struct PerspectiveLanes {
   alignas(64) double degenerate[kPerspectiveMaxCount];  // 1.0 where three corners are collinear
   alignas(64) double out[8][kPerspectiveMaxCount];
 };
-
-void store_bits(double* p, int64_t b) { std::memcpy(p, &b, sizeof b); }
 
 }  // namespace
 
@@ -58,7 +54,7 @@ bool perspective_rows_simd_with(Isa isa, const samplers::Perspective& perspectiv
       perspective.endpoints(height, width, samplers::DrawnInts{draws + j, kPerspectiveMaxCount}, end);
       double* row = rows + kColumns * j;
       row[0] = core::bernoulli_from32(words[4 * j], perspective.p) ? 1.0 : 0.0;
-      for (int k = 0; k < 8; ++k) store_bits(row + 9 + k, samplers::to_i64(end[k]));
+      for (int k = 0; k < 8; ++k) row[9 + k] = samplers::stored_int(samplers::to_i64(end[k]));
     }
     for (int k = 0; k < 8; ++k) l.end[k][j] = end[k];
     l.degenerate[j] = (j >= count || flat || samplers::degenerate_quad(end)) ? 1.0 : 0.0;

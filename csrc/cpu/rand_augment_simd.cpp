@@ -1,8 +1,6 @@
 // SIMD RandAugment rows (see rand_augment_simd.h).
 #include "rand_augment_simd.h"
 
-#include <cstring>
-
 #include "bounded_ints_simd.h"
 
 namespace torchrng {
@@ -14,33 +12,24 @@ constexpr int64_t kMaxOps = 12;    // num_ops + ceil(num_ops / 4) <= 16 blocks
 
 constexpr int kOps = 14;
 
-int64_t bits_of(double x) {
-  int64_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-// One 8-byte store of the bits into the float64 rows (a fixed-size memcpy is one move; a
-// row-sized one of variable length became `rep movsq`, which cost more than the row's work).
-void store_bits(double* p, int64_t b) { std::memcpy(p, &b, sizeof b); }
-
-// Per op, every column's stored bits; [negative] picks the sign.
+// Per op, every column as the CPU backend stores it (op, magnitude_bin and sign as int64 bits);
+// [negative] picks the sign. A row is then four plain 8-byte stores per op.
 struct OpTable {
-  int64_t op[kOps];
-  int64_t bin[kOps];
+  double op[kOps];
+  double bin[kOps];
   uint32_t negatable[kOps];  // 1 where the op draws a sign
-  int64_t sign[2];           // int64 bits of +1 and -1
-  int64_t magnitude[2][kOps];
+  double sign[2];            // +1 and -1
+  double magnitude[2][kOps];
   explicit OpTable(const samplers::RandAugment& a) {
     for (int o = 0; o < kOps; ++o) {
-      op[o] = o;
-      bin[o] = static_cast<int64_t>(a.bin_column[o]);
+      op[o] = samplers::stored_int(o);
+      bin[o] = samplers::stored_int(static_cast<int64_t>(a.bin_column[o]));
       negatable[o] = a.negatable[o] ? 1u : 0u;
-      magnitude[0][o] = bits_of(a.value[o] * 1.0);
-      magnitude[1][o] = bits_of(a.value[o] * -1.0);  // as the scalar code: times -1.0
+      magnitude[0][o] = a.value[o] * 1.0;
+      magnitude[1][o] = a.value[o] * -1.0;  // as the scalar code: times -1.0
     }
-    sign[0] = 1;
-    sign[1] = -1;
+    sign[0] = samplers::stored_int(1);
+    sign[1] = samplers::stored_int(-1);
   }
 };
 
@@ -63,10 +52,10 @@ bool rand_augment_rows_simd_with(Isa isa, const samplers::RandAugment& augment, 
       const uint32_t sign_word = sign_words[4 * ((k / 4) * count + j) + k % 4];
       // unit(w) <= 0.5 exactly when w <= 2^31.
       const uint32_t negative = t.negatable[op] & static_cast<uint32_t>(sign_word <= 0x80000000u);
-      store_bits(row + k, t.op[op]);
-      store_bits(row + n + k, t.bin[op]);
-      store_bits(row + 2 * n + k, t.sign[negative]);
-      store_bits(row + 3 * n + k, t.magnitude[negative][op]);
+      row[k] = t.op[op];
+      row[n + k] = t.bin[op];
+      row[2 * n + k] = t.sign[negative];
+      row[3 * n + k] = t.magnitude[negative][op];
     }
   }
   return true;

@@ -44,6 +44,28 @@ struct TileBlocks {
   __attribute__((noinline)) core::u32x4 make_lazy(uint64_t b) const { return lazy(b); }
 };
 
+// The samplers with a SIMD kernel for whole rows: the tile's blocks in, its rows of `args.out`
+// written; false (nothing written) where the kernel does not apply.
+double* tile_rows(const ops::RowsArgs& args, int64_t i0) { return static_cast<double*>(args.out) + i0 * args.columns; }
+
+bool tile_rows_simd(const samplers::Affine& s, const uint32_t* words, int64_t count, const ops::RowsArgs& args,
+                    int64_t i0) {
+  return cpu::affine_rows_simd(s, words, count, args.sizes ? args.sizes + 2 * i0 : nullptr, args.height, args.width,
+                               tile_rows(args, i0));
+}
+bool tile_rows_simd(const samplers::ColorJitter& s, const uint32_t* words, int64_t count, const ops::RowsArgs& args,
+                    int64_t i0) {
+  return cpu::color_jitter_rows_simd(s, words, count, tile_rows(args, i0));
+}
+bool tile_rows_simd(const samplers::Perspective& s, const uint32_t* words, int64_t count, const ops::RowsArgs& args,
+                    int64_t i0) {
+  return cpu::perspective_rows_simd(s, words, count, tile_rows(args, i0));
+}
+bool tile_rows_simd(const samplers::RandAugment& s, const uint32_t* words, int64_t count, const ops::RowsArgs& args,
+                    int64_t i0) {
+  return cpu::rand_augment_rows_simd(s, words, count, tile_rows(args, i0));
+}
+
 struct CpuRows {
   template <class S>
   static void rows(const at::Tensor&, const S& sampler, const ops::RowsArgs& args, core::Stream s,
@@ -77,31 +99,10 @@ struct CpuRows {
           cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
                              count, words + 4 * b * count);
         }
-        if constexpr (std::is_same_v<S, samplers::Affine>) {
-          // RandomAffine: the whole tile in SIMD lanes, where it applies.
-          if (eager == samplers::Affine::kBlocks &&
-              cpu::affine_rows_simd(sampler, words, count, args.sizes ? args.sizes + 2 * i0 : nullptr, args.height,
-                                    args.width, static_cast<double*>(args.out) + i0 * args.columns)) {
-            continue;
-          }
-        }
-        if constexpr (std::is_same_v<S, samplers::ColorJitter>) {
-          if (eager == samplers::ColorJitter::kBlocks &&
-              cpu::color_jitter_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
-            continue;
-          }
-        }
-        if constexpr (std::is_same_v<S, samplers::Perspective>) {
-          if (eager == samplers::Perspective::kBlocks &&
-              cpu::perspective_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
-            continue;
-          }
-        }
-        if constexpr (std::is_same_v<S, samplers::RandAugment>) {
-          if (eager == blocks_per_sample &&
-              cpu::rand_augment_rows_simd(sampler, words, count, static_cast<double*>(args.out) + i0 * args.columns)) {
-            continue;
-          }
+        if constexpr (requires { tile_rows_simd(sampler, words, count, args, i0); }) {
+          // RandomAffine, ColorJitter, RandomPerspective, RandAugment: whole rows of the tile from
+          // a SIMD kernel, where it applies (every block made in advance).
+          if (eager == blocks_per_sample && tile_rows_simd(sampler, words, count, args, i0)) continue;
         }
         if constexpr (requires { S::kFirstAttemptBlock; }) {
           // RandomResizedCrop / RandomErasing: the first (scale, log-ratio) attempt of the whole

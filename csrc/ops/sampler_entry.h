@@ -59,7 +59,7 @@ TORCHRNG_HD void run_sample(const S& s, const Blocks& blocks, const RowsArgs& a,
   if constexpr (std::is_same_v<Value, double>) {
     const samplers::ColumnRange ints = samplers::int_columns_of(s);
     for (int64_t c = ints.begin; c < ints.end; ++c) {
-      row[c] = core::pm_detail::double_of(static_cast<uint64_t>(samplers::to_i64(row[c])));
+      row[c] = samplers::stored_int(samplers::to_i64(row[c]));
     }
   }
 }

@@ -116,6 +116,9 @@ struct ColumnRange {
   int64_t begin, end;
 };
 
+// How the op stores a value of those columns: the int64's bit pattern in the float64 slot.
+TORCHRNG_HD double stored_int(int64_t v) { return core::pm_detail::double_of(static_cast<uint64_t>(v)); }
+
 // The maximum number of values a sampler keeps inline (lists in hyperparameters).
 constexpr int kMaxListValues = 64;
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
 #include "samplers/common.h"
 
@@ -22,10 +21,7 @@ struct TileWords {
 // Columns [begin, end) of a sampler's float64 row as the CPU backend stores its int_columns():
 // the int64 bit patterns of the values.
 inline void store_as_int64_bits(double* row, int64_t begin, int64_t end) {
-  for (int64_t c = begin; c < end; ++c) {
-    const int64_t v = torchrng::samplers::to_i64(row[c]);
-    std::memcpy(&row[c], &v, sizeof v);
-  }
+  for (int64_t c = begin; c < end; ++c) row[c] = torchrng::samplers::stored_int(torchrng::samplers::to_i64(row[c]));
 }
 
 }  // namespace torchrng_test
