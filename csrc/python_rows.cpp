@@ -48,6 +48,11 @@ void convert_columns(const at::Tensor& rows, int64_t begin, int64_t count, const
   const Src* src = static_cast<const Src*>(rows.data_ptr());
   Dst* out = static_cast<Dst*>(dst.data_ptr());
   const int64_t n = rows.size(0), columns = rows.size(1);
+  if (count == 1) {  // the usual field (a flag): one strided column, without the inner loop
+    const Src* column = src + begin;
+    for (int64_t i = 0; i < n; ++i) out[i] = convert(column[i * columns]);
+    return;
+  }
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t e = 0; e < count; ++e) out[i * count + e] = convert(src[i * columns + begin + e]);
   }

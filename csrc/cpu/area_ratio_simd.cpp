@@ -1,8 +1,10 @@
-// SIMD evaluation of samplers::area_ratio_sides (see area_ratio_simd.h): the inputs of a tile
-// gathered into arrays, then the kernel of area_ratio_lanes.inc in AVX-512 or AVX2 lanes.
+// SIMD RandomResizedCrop / RandomErasing rows (see area_ratio_simd.h): the kernel of
+// area_ratio_lanes.inc reads the tile's blocks in AVX-512 or AVX2 lanes, then the rows are written
+// from its columns.
 #include "area_ratio_simd.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "simd_lanes.h"
 
@@ -10,14 +12,25 @@ namespace torchrng {
 namespace cpu {
 namespace {
 
-// The inputs of one tile, one contiguous array per operand, padded to a whole number of vectors,
-// and the outputs.
-struct AreaRatioInputs {
-  alignas(64) double scale_word[kAreaRatioMaxCount];
-  alignas(64) double ratio_word[kAreaRatioMaxCount];
-  alignas(64) double area[kAreaRatioMaxCount];
+// The operands of one tile: the blocks of attempt 0 and of the two offsets (whole vectors of
+// samples: a partial last vector is read from a zero-padded copy), the image sides when they vary
+// per sample, and the kernel's columns.
+struct AreaRatioLanes {
+  const uint32_t* first;
+  const uint32_t* top_block;
+  const uint32_t* left_block;
+  bool sized;
+  double constant_height, constant_width;
+  alignas(64) double height[kAreaRatioMaxCount];
+  alignas(64) double width[kAreaRatioMaxCount];
   alignas(64) double with_ratio[kAreaRatioMaxCount];
   alignas(64) double against_ratio[kAreaRatioMaxCount];
+  alignas(64) int64_t top[kAreaRatioMaxCount];
+  alignas(64) int64_t left[kAreaRatioMaxCount];
+  alignas(64) int64_t h[kAreaRatioMaxCount];
+  alignas(64) int64_t w[kAreaRatioMaxCount];
+  uint64_t fits;  // bit j: sample j's attempt 0 fits
+  alignas(64) uint32_t padded_blocks[3][4 * kAreaRatioMaxCount];
 };
 
 constexpr double kTwo52 = 0x1p52;
@@ -37,45 +50,94 @@ bool in_domain(const samplers::AreaRatioRange& r) {
          std::fabs(r.log_ratio_hi) <= 700;
 }
 
+// The row's leading columns that do not depend on the attempt: RandomErasing's p gate (block 0).
+void write_gate(const samplers::ResizedCrop&, const uint32_t*, int64_t, int64_t*) {}
+void write_gate(const samplers::Erasing& erasing, const uint32_t* words, int64_t j, int64_t* row) {
+  row[0] = erasing.gate(words[4 * j]) ? 1 : 0;
+}
+
 }  // namespace
 
 #define TORCHRNG_LANES_KERNEL "area_ratio_lanes.inc"
 #include "simd_lanes_kernel.h"
 
-bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
-                                const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {
+namespace {
+
+template <class S>
+bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, const int64_t* sizes, int64_t height,
+               int64_t width, int64_t* rows, AreaRatioTile& tile) {
 #if TORCHRNG_X86_SIMD
-  if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || count > kAreaRatioMaxCount || !in_domain(range)) {
+  if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || count > kAreaRatioMaxCount ||
+      !in_domain(sampler.area_ratio_range())) {
     return false;
   }
-  AreaRatioInputs l;
+  AreaRatioLanes l;
   const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
   const int64_t padded = (count + lanes - 1) / lanes * lanes;
-  const double constant_area = samplers::image_area(height, width);
-  for (int64_t j = 0; j < padded; ++j) {
-    const bool real = j < count;
-    l.scale_word[j] = real ? static_cast<double>(words[4 * j]) : 0.0;
-    l.ratio_word[j] = real ? static_cast<double>(words[4 * j + 1]) : 0.0;
-    l.area[j] = !real ? 1.0
-                : sizes ? samplers::image_area(sizes[2 * j], sizes[2 * j + 1])
-                        : constant_area;
+  const int blocks[3] = {S::kFirstAttemptBlock, S::kTopBlock, S::kLeftBlock};
+  const uint32_t** block_words[3] = {&l.first, &l.top_block, &l.left_block};
+  for (int k = 0; k < 3; ++k) {
+    const uint32_t* tile_block = words + 4 * blocks[k] * count;
+    *block_words[k] = tile_block;
+    if (padded != count) {  // the kernel reads whole vectors: copy the block, zero-padded
+      std::memcpy(l.padded_blocks[k], tile_block, sizeof(uint32_t) * 4 * static_cast<size_t>(count));
+      std::memset(l.padded_blocks[k] + 4 * count, 0, sizeof(uint32_t) * 4 * static_cast<size_t>(padded - count));
+      *block_words[k] = l.padded_blocks[k];
+    }
+  }
+  l.sized = sizes != nullptr;
+  l.constant_height = static_cast<double>(height);
+  l.constant_width = static_cast<double>(width);
+  if (sizes) {
+    for (int64_t j = 0; j < padded; ++j) {
+      l.height[j] = j < count ? static_cast<double>(sizes[2 * j]) : 1.0;
+      l.width[j] = j < count ? static_cast<double>(sizes[2 * j + 1]) : 1.0;
+    }
   }
   if (isa == Isa::Avx512) {
-    lanes_avx512::area_ratio_lanes(range, l, padded);
+    lanes_avx512::area_ratio_rows_lanes(sampler, l, padded);
   } else {
-    lanes_avx2::area_ratio_lanes(range, l, padded);
+    lanes_avx2::area_ratio_rows_lanes(sampler, l, padded);
   }
-  for (int64_t j = 0; j < count; ++j) sides[j] = {l.with_ratio[j], l.against_ratio[j]};
+  // Every row is written, without a branch on the (random) fit: a miss's row is the caller's to
+  // overwrite.
+  for (int64_t j = 0; j < count; ++j) {
+    int64_t* row = rows + S::kColumns * j;
+    write_gate(sampler, words, j, row);
+    S::write_box(row, l.top[j], l.left[j], l.h[j], l.w[j]);
+    tile.first[j] = {l.with_ratio[j], l.against_ratio[j]};
+  }
+  const uint64_t all = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+  tile.misses = ~l.fits & all;
   return true;
 #else
-  (void)isa, (void)range, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)sides;
+  (void)isa, (void)sampler, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)rows, (void)tile;
   return false;
 #endif
 }
 
-bool area_ratio_sides_simd(const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
-                           const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides) {
-  return area_ratio_sides_simd_with(philox_blocks_isa(), range, words, count, sizes, height, width, sides);
+}  // namespace
+
+bool area_ratio_rows_simd_with(Isa isa, const samplers::ResizedCrop& crop, const uint32_t* words, int64_t count,
+                               const int64_t* sizes, int64_t height, int64_t width, int64_t* rows,
+                               AreaRatioTile& tile) {
+  return rows_with(isa, crop, words, count, sizes, height, width, rows, tile);
+}
+
+bool area_ratio_rows_simd_with(Isa isa, const samplers::Erasing& erasing, const uint32_t* words, int64_t count,
+                               const int64_t* sizes, int64_t height, int64_t width, int64_t* rows,
+                               AreaRatioTile& tile) {
+  return rows_with(isa, erasing, words, count, sizes, height, width, rows, tile);
+}
+
+bool area_ratio_rows_simd(const samplers::ResizedCrop& crop, const uint32_t* words, int64_t count,
+                          const int64_t* sizes, int64_t height, int64_t width, int64_t* rows, AreaRatioTile& tile) {
+  return rows_with(philox_blocks_isa(), crop, words, count, sizes, height, width, rows, tile);
+}
+
+bool area_ratio_rows_simd(const samplers::Erasing& erasing, const uint32_t* words, int64_t count,
+                          const int64_t* sizes, int64_t height, int64_t width, int64_t* rows, AreaRatioTile& tile) {
+  return rows_with(philox_blocks_isa(), erasing, words, count, sizes, height, width, rows, tile);
 }
 
 }  // namespace cpu

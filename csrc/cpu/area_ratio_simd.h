@@ -1,11 +1,15 @@
-// Attempt 0 of RandomResizedCrop / RandomErasing for a tile of samples at once, with AVX-512 or
-// AVX2 (samplers/area_ratio.h has the scalar definition it reproduces bit for bit).
+// RandomResizedCrop / RandomErasing rows for a tile of samples at once, with AVX-512 or AVX2
+// (samplers/area_ratio.h, geometry.h and erasing.h hold the scalar definitions reproduced bit for
+// bit).
 //
-// The attempt is a chain of divisions, square roots and an exp; evaluated one sample at a time it
+// Attempt 0 is a chain of divisions, square roots and an exp; evaluated one sample at a time it
 // dominates those samplers' cost, and 4 or 8 lanes of the same IEEE operations (no FMA, correctly
 // rounded division and square root) give the same bits as the scalar code. The vector exp follows
 // core::pm_exp's reduction and polynomial exactly on |x| <= 700, so ranges reaching beyond that,
-// or any non-finite or negative-scale range the raw op may be handed, take the scalar path.
+// or any non-finite or negative-scale range the raw op may be handed, take the scalar path. Where
+// attempt 0 fits (most samples), the box's two offsets are drawn in lanes too and the whole row is
+// written here; the rest (a sample whose attempt 0 does not fit goes on to attempts 1-9, a
+// branchy loop) is left to the scalar sampler, handed attempt 0.
 //
 // Uses the ISA of philox_blocks_isa() (TORCHRNG_CPU_ISA=scalar turns it off). Torch-free, like
 // philox_blocks.cpp, so the C++ tests link it.
@@ -13,24 +17,39 @@
 
 #include <cstdint>
 
-#include "../samplers/area_ratio.h"
+#include "../samplers/erasing.h"
+#include "../samplers/geometry.h"
 #include "philox_blocks.h"
 
 namespace torchrng {
 namespace cpu {
 
-constexpr int64_t kAreaRatioMaxCount = 64;
+constexpr int64_t kAreaRatioMaxCount = 64;  // at most the bits of AreaRatioTile::misses
 
-// For j in [0, count), count <= kAreaRatioMaxCount: sample j's words are words[4*j] (scale) and
-// words[4*j + 1] (log ratio), its image is sizes[2*j] x sizes[2*j + 1] (sizes may be null: then
-// height x width); writes area_ratio_sides(...) of it to sides[j]. Returns false, writing nothing,
-// when no SIMD path applies (the caller then evaluates the attempt itself).
-bool area_ratio_sides_simd(const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
-                           const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides);
+// What the kernel leaves to its caller.
+struct AreaRatioTile {
+  samplers::AreaRatioSides first[kAreaRatioMaxCount];  // attempt 0 of every sample
+  uint64_t misses;  // bit j: sample j's attempt 0 does not fit, and its row is not written
+};
+
+// For j in [0, count), count <= kAreaRatioMaxCount: sample j's blocks 0 .. kLeftBlock are those of
+// the tile layout [block][sample][4 words] (block b at words[4 * (b * count + j)]), its image is
+// sizes[2*j] x sizes[2*j + 1] (sizes may be null: then height x width). Writes attempt 0 of every
+// sample to tile.first and, for those it fits, the sampler's whole row to
+// rows[kColumns * j .. kColumns * (j + 1) - 1]; sets tile.misses. Returns false, writing nothing,
+// when no SIMD path applies (the caller then runs the sampler itself).
+bool area_ratio_rows_simd(const samplers::ResizedCrop& crop, const uint32_t* words, int64_t count,
+                          const int64_t* sizes, int64_t height, int64_t width, int64_t* rows, AreaRatioTile& tile);
+bool area_ratio_rows_simd(const samplers::Erasing& erasing, const uint32_t* words, int64_t count,
+                          const int64_t* sizes, int64_t height, int64_t width, int64_t* rows, AreaRatioTile& tile);
 
 // The same on a given ISA (for tests): false also for Isa::Scalar or an ISA this CPU lacks.
-bool area_ratio_sides_simd_with(Isa isa, const samplers::AreaRatioRange& range, const uint32_t* words, int64_t count,
-                                const int64_t* sizes, int64_t height, int64_t width, samplers::AreaRatioSides* sides);
+bool area_ratio_rows_simd_with(Isa isa, const samplers::ResizedCrop& crop, const uint32_t* words, int64_t count,
+                               const int64_t* sizes, int64_t height, int64_t width, int64_t* rows,
+                               AreaRatioTile& tile);
+bool area_ratio_rows_simd_with(Isa isa, const samplers::Erasing& erasing, const uint32_t* words, int64_t count,
+                               const int64_t* sizes, int64_t height, int64_t width, int64_t* rows,
+                               AreaRatioTile& tile);
 
 }  // namespace cpu
 }  // namespace torchrng

@@ -105,15 +105,16 @@ struct CpuRows {
           if (eager == blocks_per_sample && tile_rows_simd(sampler, words, count, args, i0)) continue;
         }
         if constexpr (requires { S::kFirstAttemptBlock; }) {
-          // RandomResizedCrop / RandomErasing: the first (scale, log-ratio) attempt of the whole
-          // tile in SIMD lanes, where it applies.
-          samplers::AreaRatioSides first[kTile];
-          if (S::kFirstAttemptBlock < eager &&
-              cpu::area_ratio_sides_simd(sampler.area_ratio_range(), words + 4 * S::kFirstAttemptBlock * count, count,
-                                         args.sizes ? args.sizes + 2 * i0 : nullptr, args.height, args.width, first)) {
-            for (int64_t j = 0; j < count; ++j) {
+          // RandomResizedCrop / RandomErasing: attempt 0 of the whole tile and the rows it fits in
+          // SIMD lanes, where they apply; the samples it misses go on from attempt 1 here.
+          cpu::AreaRatioTile tile;
+          if (S::kLeftBlock < eager &&
+              cpu::area_ratio_rows_simd(sampler, words, count, args.sizes ? args.sizes + 2 * i0 : nullptr, args.height,
+                                        args.width, static_cast<int64_t*>(args.out) + i0 * args.columns, tile)) {
+            for (uint64_t misses = tile.misses; misses != 0; misses &= misses - 1) {
+              const int64_t j = __builtin_ctzll(misses);
               const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
-              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, first[j]);
+              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, tile.first[j]);
             }
             continue;
           }

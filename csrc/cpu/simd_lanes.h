@@ -37,6 +37,9 @@ TORCHRNG_LANE I as_int(V a) { return _mm512_castpd_si512(a); }
 TORCHRNG_LANE V as_double(I a) { return _mm512_castsi512_pd(a); }
 TORCHRNG_LANE V neg(V a) { return as_double(_mm512_xor_si512(as_int(a), _mm512_set1_epi64(INT64_MIN))); }
 TORCHRNG_LANE M lt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+TORCHRNG_LANE M le(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+// Bit k set where lane k is true.
+TORCHRNG_LANE unsigned lane_bits(M m) { return m; }
 TORCHRNG_LANE V pick(M m, V if_false, V if_true) { return _mm512_mask_blend_pd(m, if_false, if_true); }
 TORCHRNG_LANE M both(M a, M b) { return a & b; }
 TORCHRNG_LANE M either(M a, M b) { return a | b; }
@@ -105,6 +108,8 @@ TORCHRNG_LANE I as_int(V a) { return _mm256_castpd_si256(a); }
 TORCHRNG_LANE V as_double(I a) { return _mm256_castsi256_pd(a); }
 TORCHRNG_LANE V neg(V a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MIN))); }
 TORCHRNG_LANE M lt(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+TORCHRNG_LANE M le(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+TORCHRNG_LANE unsigned lane_bits(M m) { return static_cast<unsigned>(_mm256_movemask_pd(m)); }
 TORCHRNG_LANE V pick(M m, V if_false, V if_true) { return _mm256_blendv_pd(if_false, if_true, m); }
 TORCHRNG_LANE M both(M a, M b) { return _mm256_and_pd(a, b); }
 TORCHRNG_LANE M either(M a, M b) { return _mm256_or_pd(a, b); }

@@ -21,6 +21,7 @@ struct Erasing {
   static constexpr int kBlocks = 8;
   static constexpr int kEagerBlocks = 4;
   static constexpr int kFirstAttemptBlock = 1;  // the CPU may hand in attempt 0 evaluated
+  static constexpr int kTopBlock = 2, kLeftBlock = 3;  // the accepted box's offsets
   static constexpr int kColumns = 6;
   double p;
   AreaRatioRange range;
@@ -34,12 +35,18 @@ struct Erasing {
   static TORCHRNG_HD void place(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
                                 int64_t* row) {
     const int64_t hi = to_i64(sides.with_ratio), wi = to_i64(sides.against_ratio);
-    row[1] = 1;
-    row[2] = randint_in(blocks(2), 0, height - hi + 1);
-    row[3] = randint_in(blocks(3), 0, width - wi + 1);
-    row[4] = hi;
-    row[5] = wi;
+    write_box(row, randint_in(blocks(kTopBlock), 0, height - hi + 1), randint_in(blocks(kLeftBlock), 0, width - wi + 1),
+              hi, wi);
   }
+  // Everything but the gate (row[0]) of a sample whose attempt fit.
+  static TORCHRNG_HD void write_box(int64_t* row, int64_t top, int64_t left, int64_t h, int64_t w) {
+    row[1] = 1;
+    row[2] = top;
+    row[3] = left;
+    row[4] = h;
+    row[5] = w;
+  }
+  TORCHRNG_HD bool gate(uint32_t word) const { return core::bernoulli_from32(word, p); }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     (*this)(blocks, height, width, row, first_attempt(blocks, kFirstAttemptBlock, height, width, range));
@@ -48,7 +55,7 @@ struct Erasing {
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row,
                               AreaRatioSides first) const {
-    row[0] = core::bernoulli_from32(blocks(0).v[0], p) ? 1 : 0;
+    row[0] = gate(blocks(0).v[0]) ? 1 : 0;
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     // Attempt 0, which most samples accept, first and on its own: the loop below is the rare path.
     if (fits(first, H, W)) return place(blocks, height, width, first, row);

@@ -31,6 +31,7 @@ struct ResizedCrop {
   static constexpr int kBlocks = 7;
   static constexpr int kEagerBlocks = 3;
   static constexpr int kFirstAttemptBlock = 0;
+  static constexpr int kTopBlock = 1, kLeftBlock = 2;  // the accepted box's offsets
   static constexpr int kColumns = 4;
   AreaRatioRange range;
   double ratio_min, ratio_max;
@@ -45,10 +46,14 @@ struct ResizedCrop {
   static TORCHRNG_HD void place(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
                                 int64_t* row) {
     const int64_t hi = to_i64(sides.against_ratio), wi = to_i64(sides.with_ratio);
-    row[0] = randint_in(blocks(1), 0, height - hi + 1);
-    row[1] = randint_in(blocks(2), 0, width - wi + 1);
-    row[2] = hi;
-    row[3] = wi;
+    write_box(row, randint_in(blocks(kTopBlock), 0, height - hi + 1), randint_in(blocks(kLeftBlock), 0, width - wi + 1),
+              hi, wi);
+  }
+  static TORCHRNG_HD void write_box(int64_t* row, int64_t top, int64_t left, int64_t h, int64_t w) {
+    row[0] = top;
+    row[1] = left;
+    row[2] = h;
+    row[3] = w;
   }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
