@@ -13,7 +13,7 @@ from torchvision.transforms.v2 import functional as F
 
 from .. import _validate as v
 from .. import sample as S
-from ..sample._augment import _alpha_arg, _erase_value, erasing_hyper
+from ..sample._augment import _alpha_arg, _erase_fill, erasing_hyper
 from ..sample._misc import _kernel_size_arg, gaussian_blur_hyper
 from ._core import IMAGE_DTYPES, BatchTransform, Draw, Images, State, batch_view, check_p, constant, per_group
 
@@ -142,7 +142,7 @@ class RandomErasing(BatchTransform):
         super().__init__(generator=generator, stream=stream)
         erasing_hyper(p, tuple(scale) if isinstance(scale, Sequence) else scale,
                       tuple(ratio) if isinstance(ratio, Sequence) else ratio)
-        _erase_value(value, 1 if not isinstance(value, (list, tuple)) else len(value))
+        _erase_fill(value, 1 if not isinstance(value, (list, tuple)) else len(value))
         self.p, self.scale, self.ratio, self.value = float(p), tuple(scale), tuple(ratio), value
         self.inplace = bool(inplace)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -50,20 +51,34 @@ def erasing_hyper(p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3)) -> list[float]:
     return [p, s0, s1, math.log(r0), math.log(r1)]
 
 
-def _erase_value(value, channels: int):
-    """None for 'random', else the fill values as floats (torchvision's self.value)."""
+def _erase_fill(value, num_channels):
+    """None for 'random', else the fill values as a tuple of floats (torchvision's self.value)."""
+    c = v.int_arg(num_channels, "num_channels", minimum=1)
     if not isinstance(value, (numbers.Number, str, tuple, list)):
         raise TypeError("Argument value should be either a number or str or a sequence")
     if isinstance(value, str):
         if value != "random":
             raise ValueError("If value is str, it should be 'random'")
         return None
-    values = [float(value)] if isinstance(value, numbers.Number) else [v.real_arg(x, "value") for x in value]
-    if len(values) not in (1, channels):
+    values = (float(value),) if isinstance(value, numbers.Number) else tuple(v.real_arg(x, "value") for x in value)
+    if len(values) not in (1, c):
         raise ValueError(
-            f"If value is a sequence, it should have either a single value or {channels} (number of inpt channels)"
+            f"If value is a sequence, it should have either a single value or {c} (number of inpt channels)"
         )
     return values
+
+
+_erase_fill_memo = functools.lru_cache(maxsize=256, typed=True)(_erase_fill)
+
+
+def _erase_fill_cached(value, num_channels):
+    """_erase_fill, memoised for hashable arguments (a number, 'random', a tuple)."""
+    try:
+        return _erase_fill_memo(value, num_channels)
+    except TypeError as e:
+        if "unhashable" not in str(e):
+            raise
+        return _erase_fill(value, num_channels)
 
 
 def erasing(generator, *, n=None, indices=None, image_size, device=None, num_channels=3, p=0.5, scale=(0.02, 0.33),
@@ -77,8 +92,7 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
     torchvision's v for sample k is v[k, :, i:i+h, j:j+w]. Eight blocks per sample, nine with
     value='random' (block 8 keys the field); the attempts are drawn whatever the gate says."""
     hyper = erasing_hyper(p, scale, ratio)
-    c = v.int_arg(num_channels, "num_channels", minimum=1)
-    fill = _erase_value(value, c)
+    fill = _erase_fill_cached(value, num_channels)
     n, idx, hw, sizes, device = resolve_batch(n, indices, image_size, device)
     if fill is None and sizes is not None:
         raise ValueError("erasing: value='random' needs one image size for the batch (sample groups of equal size "
@@ -88,8 +102,9 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
                     resolved=(stream, gen))
     if fill is None:
         field_stream = stream if gen is not None else [*stream[:3], _as_i64(stream[3] + ERASING_BLOCKS)]
-        vals = normal_field(None, n, idx, (c, *hw), device, 0.0, 1.0, torch.float32, stream=field_stream, gen=gen)
-    elif len(set(fill)) == 1:  # filled on the device (no host-to-device copy)
+        vals = normal_field(None, n, idx, (int(num_channels), *hw), device, 0.0, 1.0, torch.float32,
+                            stream=field_stream, gen=gen)
+    elif min(fill) == max(fill):  # one value: filled on the device (no host-to-device copy)
         vals = torch.full((n, len(fill), 1, 1), fill[0], dtype=torch.float32, device=device)
     else:  # one fill per value
         vals = torch.empty((n, len(fill), 1, 1), dtype=torch.float32, device=device)
