@@ -12,13 +12,15 @@ namespace torchrng {
 namespace cpu {
 namespace {
 
-// The operands of one tile: the blocks of attempt 0 and of the two offsets (whole vectors of
-// samples: a partial last vector is read from a zero-padded copy), the image sides when they vary
-// per sample, and the kernel's columns.
+// The operands of one pass of the kernel: the blocks of the attempt and of the two offsets (whole
+// vectors of samples: a partial last vector, or the samples of a second pass, are read from a
+// zero-padded copy), which words of its block the attempt reads, the image sides when they vary per
+// sample, and the kernel's columns.
 struct AreaRatioLanes {
-  const uint32_t* first;
+  const uint32_t* attempt_block;
   const uint32_t* top_block;
   const uint32_t* left_block;
+  int scale_word;  // 0 for attempt 0 (words 0-1), 2 for attempt 1 (words 2-3)
   bool sized;
   double constant_height, constant_width;
   alignas(64) double height[kAreaRatioMaxCount];
@@ -34,6 +36,7 @@ struct AreaRatioLanes {
 };
 
 constexpr double kTwo52 = 0x1p52;
+constexpr int kSecondAttemptMisses = 4;
 constexpr int64_t kHalfLn2Hx = 0x3fd62e42;  // pm_exp's thresholds on the high word
 constexpr int64_t kOneAndHalfLn2Hx = 0x3ff0a2b2;
 constexpr int64_t kTinyHx = 0x3e300000;
@@ -63,6 +66,59 @@ void write_gate(const samplers::Erasing& erasing, const uint32_t* words, int64_t
 
 namespace {
 
+#if TORCHRNG_X86_SIMD
+template <class S>
+void run_lanes(Isa isa, const S& sampler, AreaRatioLanes& l, int64_t padded) {
+  if (isa == Isa::Avx512) {
+    lanes_avx512::area_ratio_rows_lanes(sampler, l, padded);
+  } else {
+    lanes_avx2::area_ratio_rows_lanes(sampler, l, padded);
+  }
+}
+
+int64_t whole_vectors(Isa isa, int64_t count) {
+  const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
+  return (count + lanes - 1) / lanes * lanes;
+}
+
+// Attempt 1 (words 2-3 of attempt 0's block) in lanes for the samples of the tile that attempt 0
+// missed, gathered into a short run of their own: a scalar attempt costs a mispredicted branch and
+// an exp, and about one RandomResizedCrop sample in seven (defaults) takes it. Writes the rows of
+// those it fits; returns the samples that still miss.
+template <class S>
+uint64_t second_attempt(Isa isa, const S& sampler, AreaRatioLanes& l, const uint32_t* words, int64_t count,
+                        const int64_t* sizes, uint64_t misses, int64_t* rows) {
+  int64_t which[kAreaRatioMaxCount];
+  int64_t m = 0;
+  for (uint64_t left = misses; left != 0; left &= left - 1) which[m++] = __builtin_ctzll(left);
+  const int64_t padded = whole_vectors(isa, m);
+  const int blocks[3] = {S::kFirstAttemptBlock, S::kTopBlock, S::kLeftBlock};
+  for (int k = 0; k < 3; ++k) {
+    for (int64_t i = 0; i < m; ++i) {
+      std::memcpy(l.padded_blocks[k] + 4 * i, words + 4 * (blocks[k] * count + which[i]), 4 * sizeof(uint32_t));
+    }
+    std::memset(l.padded_blocks[k] + 4 * m, 0, sizeof(uint32_t) * 4 * static_cast<size_t>(padded - m));
+  }
+  l.attempt_block = l.padded_blocks[0];
+  l.top_block = l.padded_blocks[1];
+  l.left_block = l.padded_blocks[2];
+  l.scale_word = 2;
+  if (sizes) {
+    for (int64_t i = 0; i < padded; ++i) {
+      l.height[i] = i < m ? static_cast<double>(sizes[2 * which[i]]) : 1.0;
+      l.width[i] = i < m ? static_cast<double>(sizes[2 * which[i] + 1]) : 1.0;
+    }
+  }
+  run_lanes(isa, sampler, l, padded);
+  uint64_t still = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    S::write_box(rows + S::kColumns * which[i], l.top[i], l.left[i], l.h[i], l.w[i]);
+    still |= ((~l.fits >> i) & 1) << which[i];
+  }
+  return still;
+}
+#endif
+
 template <class S>
 bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, const int64_t* sizes, int64_t height,
                int64_t width, int64_t* rows, AreaRatioTile& tile) {
@@ -72,10 +128,9 @@ bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, 
     return false;
   }
   AreaRatioLanes l;
-  const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
-  const int64_t padded = (count + lanes - 1) / lanes * lanes;
+  const int64_t padded = whole_vectors(isa, count);
   const int blocks[3] = {S::kFirstAttemptBlock, S::kTopBlock, S::kLeftBlock};
-  const uint32_t** block_words[3] = {&l.first, &l.top_block, &l.left_block};
+  const uint32_t** block_words[3] = {&l.attempt_block, &l.top_block, &l.left_block};
   for (int k = 0; k < 3; ++k) {
     const uint32_t* tile_block = words + 4 * blocks[k] * count;
     *block_words[k] = tile_block;
@@ -85,6 +140,7 @@ bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, 
       *block_words[k] = l.padded_blocks[k];
     }
   }
+  l.scale_word = 0;
   l.sized = sizes != nullptr;
   l.constant_height = static_cast<double>(height);
   l.constant_width = static_cast<double>(width);
@@ -94,13 +150,8 @@ bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, 
       l.width[j] = j < count ? static_cast<double>(sizes[2 * j + 1]) : 1.0;
     }
   }
-  if (isa == Isa::Avx512) {
-    lanes_avx512::area_ratio_rows_lanes(sampler, l, padded);
-  } else {
-    lanes_avx2::area_ratio_rows_lanes(sampler, l, padded);
-  }
-  // Every row is written, without a branch on the (random) fit: a miss's row is the caller's to
-  // overwrite.
+  run_lanes(isa, sampler, l, padded);
+  // Every row is written, without a branch on the (random) fit: a miss's row is overwritten later.
   for (int64_t j = 0; j < count; ++j) {
     int64_t* row = rows + S::kColumns * j;
     write_gate(sampler, words, j, row);
@@ -108,7 +159,12 @@ bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, 
     tile.first[j] = {l.with_ratio[j], l.against_ratio[j]};
   }
   const uint64_t all = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
-  tile.misses = ~l.fits & all;
+  const uint64_t misses = ~l.fits & all;
+  // A second run pays for itself from about half a vector of misses (RandomResizedCrop's defaults
+  // miss ~9 of 64; RandomErasing's ~1, cheaper in scalar code).
+  tile.misses = __builtin_popcountll(misses) >= kSecondAttemptMisses
+                    ? second_attempt(isa, sampler, l, words, count, sizes, misses, rows)
+                    : misses;
   return true;
 #else
   (void)isa, (void)sampler, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)rows, (void)tile;

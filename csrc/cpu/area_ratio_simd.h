@@ -8,8 +8,9 @@
 // core::pm_exp's reduction and polynomial exactly on |x| <= 700, so ranges reaching beyond that,
 // or any non-finite or negative-scale range the raw op may be handed, take the scalar path. Where
 // attempt 0 fits (most samples), the box's two offsets are drawn in lanes too and the whole row is
-// written here; the rest (a sample whose attempt 0 does not fit goes on to attempts 1-9, a
-// branchy loop) is left to the scalar sampler, handed attempt 0.
+// written here; when it misses several samples of the tile, they get attempt 1 the same way, in a
+// second short run of lanes. The rest (attempts 2-9 or the fallback: a branchy loop over blocks made on demand)
+// are left to the scalar sampler, handed attempt 0.
 //
 // Uses the ISA of philox_blocks_isa() (TORCHRNG_CPU_ISA=scalar turns it off). Torch-free, like
 // philox_blocks.cpp, so the C++ tests link it.
@@ -29,13 +30,15 @@ constexpr int64_t kAreaRatioMaxCount = 64;  // at most the bits of AreaRatioTile
 // What the kernel leaves to its caller.
 struct AreaRatioTile {
   samplers::AreaRatioSides first[kAreaRatioMaxCount];  // attempt 0 of every sample
-  uint64_t misses;  // bit j: sample j's attempt 0 does not fit, and its row is not written
+  // Bit j: sample j's row is not written. Attempt 0 misses it, and attempt 1 too if the kernel
+  // tried that (it does for tiles with several misses).
+  uint64_t misses;
 };
 
 // For j in [0, count), count <= kAreaRatioMaxCount: sample j's blocks 0 .. kLeftBlock are those of
 // the tile layout [block][sample][4 words] (block b at words[4 * (b * count + j)]), its image is
 // sizes[2*j] x sizes[2*j + 1] (sizes may be null: then height x width). Writes attempt 0 of every
-// sample to tile.first and, for those it fits, the sampler's whole row to
+// sample to tile.first and, for those it (or attempt 1) fits, the sampler's whole row to
 // rows[kColumns * j .. kColumns * (j + 1) - 1]; sets tile.misses. Returns false, writing nothing,
 // when no SIMD path applies (the caller then runs the sampler itself).
 bool area_ratio_rows_simd(const samplers::ResizedCrop& crop, const uint32_t* words, int64_t count,

@@ -1,7 +1,7 @@
 // cpu::area_ratio_rows_simd: every SIMD ISA this CPU supports gives exactly the bits of the scalar
 // RandomResizedCrop and RandomErasing samplers: attempt 0 (samplers::area_ratio_sides) of every
-// sample, which samples it misses, and the whole row of every sample it fits (the offsets drawn in
-// lanes), for random words and image sizes, per sample and per tile, ranges across every branch of
+// sample, which samples miss both attempts 0 and 1, and the whole row of every sample one of them
+// fits (the second attempt and the offsets drawn in lanes), for random words and image sizes, per sample and per tile, ranges across every branch of
 // the vector exp (|x| <= 2^-28, k = 0, k = +-1, larger k up to |x| = 700), log ratios exactly at its
 // thresholds, sides beyond 2^52 and overflowing to inf, partial vectors; and it refuses the ranges
 // outside its domain.
@@ -33,6 +33,7 @@ using torchrng_test::simd_isas;
 using torchrng_test::TileWords;
 
 constexpr int64_t kTileBlocks = 4;  // blocks 0-3: every block the kernel reads, for both samplers
+int64_t second_attempts_in_lanes = 0;  // samples whose row came from the kernel's second run
 
 // Compares one tile of sampler `s` (sizes per sample, or all height x width when `per_sample` is
 // false); returns the number of mismatching samples (and reports the first).
@@ -48,26 +49,40 @@ int compare_tile(Isa isa, const S& s, const std::vector<uint32_t>& words, const 
   }
   int bad = 0;
   if (count < 64) CHECK_EQ(tile.misses >> count, uint64_t{0});  // no bit beyond the tile
+  const AreaRatioRange& r = s.area_ratio_range();
+  std::vector<AreaRatioSides> first(count), second(count);
+  int first_misses = 0;
   for (int64_t j = 0; j < count; ++j) {
     const int64_t height = per_sample ? sizes[2 * j] : sizes[0], width = per_sample ? sizes[2 * j + 1] : sizes[1];
     const TileWords blocks{words.data(), count, j};
-    const AreaRatioSides want = torchrng::samplers::first_attempt(blocks, S::kFirstAttemptBlock, height, width,
-                                                                  s.area_ratio_range());
-    const bool fits = S::fits(want, static_cast<double>(height), static_cast<double>(width));
-    bool same = bits(tile.first[j].with_ratio) == bits(want.with_ratio) &&
-                bits(tile.first[j].against_ratio) == bits(want.against_ratio) && ((tile.misses >> j) & 1) == !fits;
-    if (same && fits) {  // then the scalar sampler reads only blocks 0-3
+    first[j] = torchrng::samplers::first_attempt(blocks, S::kFirstAttemptBlock, height, width, r);
+    second[j] = torchrng::samplers::nth_attempt(blocks, 1, S::kFirstAttemptBlock, kTileBlocks,
+                                                static_cast<double>(height) * static_cast<double>(width), r, first[j]);
+    first_misses += !S::fits(first[j], static_cast<double>(height), static_cast<double>(width));
+  }
+  const bool second_run = first_misses >= 4;  // the kernel tries attempt 1 itself for tiles with several misses
+  for (int64_t j = 0; j < count; ++j) {
+    const int64_t height = per_sample ? sizes[2 * j] : sizes[0], width = per_sample ? sizes[2 * j + 1] : sizes[1];
+    const double H = static_cast<double>(height), W = static_cast<double>(width);
+    const TileWords blocks{words.data(), count, j};
+    const bool first_fits = S::fits(first[j], H, W), second_fits = S::fits(second[j], H, W);
+    const bool missed = (tile.misses >> j) & 1;
+    bool same = bits(tile.first[j].with_ratio) == bits(first[j].with_ratio) &&
+                bits(tile.first[j].against_ratio) == bits(first[j].against_ratio) &&
+                missed == (!first_fits && !(second_run && second_fits));
+    if (same && !missed) {  // then the scalar sampler reads only blocks 0-3
       int64_t row[S::kColumns];
       s(blocks, height, width, row);
       same = std::memcmp(row, got.data() + S::kColumns * j, sizeof(row)) == 0;
+      second_attempts_in_lanes += !first_fits;
     }
     if (!same && bad++ == 0) {
-      const AreaRatioRange& r = s.area_ratio_range();
       torchrng_test::fail(__FILE__, __LINE__,
                           std::string(torchrng::cpu::isa_name(isa)) + ": sample " + std::to_string(j) +
                               " differs: log ratio range [" + std::to_string(r.log_ratio_lo) + ", " +
                               std::to_string(r.log_ratio_hi) + "], image " + std::to_string(height) + "x" +
-                              std::to_string(width) + ", fits " + std::to_string(fits));
+                              std::to_string(width) + ", attempts 0 and 1 fit: " + std::to_string(first_fits) + " " +
+                              std::to_string(second_fits));
     }
   }
   return bad;
@@ -132,7 +147,9 @@ TORCHRNG_TEST(area_ratio_simd_matches_scalar) {
     }
   }
   CHECK_EQ(bad, 0);
-  std::printf("  %d tiles compared on %zu ISA(s)\n", tiles, isas.size());
+  CHECK(second_attempts_in_lanes > 1000);
+  std::printf("  %d tiles compared on %zu ISA(s); %lld rows from attempt 1 in lanes\n", tiles, isas.size(),
+              static_cast<long long>(second_attempts_in_lanes));
 }
 
 TORCHRNG_TEST(area_ratio_simd_refuses_outside_its_domain) {
