@@ -31,12 +31,12 @@ struct AreaRatioLanes {
   alignas(64) int64_t left[kAreaRatioMaxCount];
   alignas(64) int64_t h[kAreaRatioMaxCount];
   alignas(64) int64_t w[kAreaRatioMaxCount];
-  uint64_t fits;  // bit j: sample j's attempt 0 fits
+  uint64_t fits;  // bit j: the attempt fits sample j
   alignas(64) uint32_t padded_blocks[3][4 * kAreaRatioMaxCount];
 };
 
 constexpr double kTwo52 = 0x1p52;
-constexpr int kSecondAttemptMisses = 4;
+constexpr int kSecondAttemptMisses = 4;  // tiles with at least this many misses get attempt 1 in lanes
 constexpr int64_t kHalfLn2Hx = 0x3fd62e42;  // pm_exp's thresholds on the high word
 constexpr int64_t kOneAndHalfLn2Hx = 0x3ff0a2b2;
 constexpr int64_t kTinyHx = 0x3e300000;

@@ -1,6 +1,6 @@
 // CPU backend of the parameter samplers. For a contiguous range of sample indices the blocks of a
 // tile of samples come from the SIMD block generator, block number by block number, and the
-// samplers with a SIMD kernel for part of their work (crop attempts, affine rows, bounded integers)
+// samplers with a SIMD kernel for part of their work (crop rows, affine rows, bounded integers)
 // run it on the whole tile; otherwise (explicit indices, large budgets) each sample computes the
 // blocks it reads.
 #include <ATen/Parallel.h>
@@ -105,8 +105,9 @@ struct CpuRows {
           if (eager == blocks_per_sample && tile_rows_simd(sampler, words, count, args, i0)) continue;
         }
         if constexpr (requires { S::kFirstAttemptBlock; }) {
-          // RandomResizedCrop / RandomErasing: attempt 0 of the whole tile and the rows it fits in
-          // SIMD lanes, where they apply; the samples it misses go on from attempt 1 here.
+          // RandomResizedCrop / RandomErasing: the first attempts of the whole tile and the rows
+          // they fit in SIMD lanes, where they apply; the samples left (tile.misses) run the
+          // scalar sampler, handed attempt 0.
           cpu::AreaRatioTile tile;
           if (S::kLeftBlock < eager &&
               cpu::area_ratio_rows_simd(sampler, words, count, args.sizes ? args.sizes + 2 * i0 : nullptr, args.height,
