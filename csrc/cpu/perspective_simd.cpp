@@ -1,5 +1,5 @@
 // SIMD RandomPerspective rows (see perspective_simd.h): the corner draws in bounded_ints_simd, the
-// coefficients in the kernel of perspective_lanes.inc, the rest of the row in scalar code.
+// corners, collinearity and coefficients in the kernel of perspective_lanes.inc, then the rows.
 #include "perspective_simd.h"
 
 #include "bounded_ints_simd.h"
@@ -11,12 +11,15 @@ namespace {
 
 constexpr int64_t kColumns = samplers::Perspective::kColumns;
 
-// The operands of one tile, one array per corner coordinate, padded to a whole number of vectors
-// (padding lanes are flagged degenerate), and the eight coefficient columns.
+// The operands of one tile: the eight corner draws, padded with zeros to a whole number of
+// vectors (the padding lanes' results are dropped); and the kernel's columns, the corners as int64
+// and the eight coefficients.
 struct PerspectiveLanes {
-  double sx, sy;  // the image rectangle's far corner: width - 1, height - 1
-  alignas(64) double end[8][kPerspectiveMaxCount];
-  alignas(64) double degenerate[kPerspectiveMaxCount];  // 1.0 where three corners are collinear
+  double sx, sy;         // the image rectangle's far corner: width - 1, height - 1
+  bool flat;             // sx or sy is 0: three corners of the rectangle are collinear
+  int64_t far_x, far_y;  // the lowest x of the right corners, the lowest y of the bottom ones
+  alignas(64) int64_t draw[8][kPerspectiveMaxCount];
+  alignas(64) int64_t end[8][kPerspectiveMaxCount];
   alignas(64) double out[8][kPerspectiveMaxCount];
 };
 
@@ -33,39 +36,31 @@ bool perspective_rows_simd_with(Isa isa, const samplers::Perspective& perspectiv
       count > kPerspectiveMaxCount) {
     return false;
   }
-  const samplers::DrawnBlocks drawn = perspective.drawn_blocks();
-  int64_t draws[8 * kPerspectiveMaxCount];
-  for (int64_t k = 0; k < 8; ++k) {
-    if (!bounded_ints_simd_with(isa, words + 4 * (drawn.first + k) * count, count, drawn.range_of(k),
-                                draws + k * kPerspectiveMaxCount)) {
-      return false;
-    }
-  }
-  PerspectiveLanes l;
-  l.sx = static_cast<double>(width - 1);
-  l.sy = static_cast<double>(height - 1);
-  // A rectangle without width or height has three collinear corners: the identity everywhere.
-  const bool flat = l.sx == 0 || l.sy == 0;
   const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
   const int64_t padded = (count + lanes - 1) / lanes * lanes;
-  for (int64_t j = 0; j < padded; ++j) {
-    double end[8] = {};
-    if (j < count) {
-      perspective.endpoints(height, width, samplers::DrawnInts{draws + j, kPerspectiveMaxCount}, end);
-      double* row = rows + kColumns * j;
-      row[0] = core::bernoulli_from32(words[4 * j], perspective.p) ? 1.0 : 0.0;
-      for (int k = 0; k < 8; ++k) row[9 + k] = samplers::stored_int(samplers::to_i64(end[k]));
+  PerspectiveLanes l;
+  const samplers::DrawnBlocks drawn = perspective.drawn_blocks();
+  for (int64_t k = 0; k < 8; ++k) {
+    if (!bounded_ints_simd_with(isa, words + 4 * (drawn.first + k) * count, count, drawn.range_of(k), l.draw[k])) {
+      return false;
     }
-    for (int k = 0; k < 8; ++k) l.end[k][j] = end[k];
-    l.degenerate[j] = (j >= count || flat || samplers::degenerate_quad(end)) ? 1.0 : 0.0;
+    for (int64_t j = count; j < padded; ++j) l.draw[k][j] = 0;
   }
+  l.sx = static_cast<double>(width - 1);
+  l.sy = static_cast<double>(height - 1);
+  l.flat = l.sx == 0 || l.sy == 0;
+  l.far_x = width - perspective.bound(width);
+  l.far_y = height - perspective.bound(height);
   if (isa == Isa::Avx512) {
     lanes_avx512::perspective_lanes(l, padded);
   } else {
     lanes_avx2::perspective_lanes(l, padded);
   }
   for (int64_t j = 0; j < count; ++j) {
-    for (int k = 0; k < 8; ++k) rows[kColumns * j + 1 + k] = l.out[k][j];
+    double* row = rows + kColumns * j;
+    row[0] = core::bernoulli_from32(words[4 * j], perspective.p) ? 1.0 : 0.0;
+    for (int k = 0; k < 8; ++k) row[1 + k] = l.out[k][j];
+    for (int k = 0; k < 8; ++k) row[9 + k] = samplers::stored_int(l.end[k][j]);
   }
   return true;
 #else

@@ -1,10 +1,11 @@
 // RandomPerspective's parameters for a tile of samples of one image size at once
 // (samplers::Perspective in samplers/geometry.h is the scalar definition, reproduced bit for bit).
 //
-// The eight corner draws are bounded integers made in SIMD lanes (bounded_ints_simd); the
-// coefficients, fourteen divisions a sample, are evaluated in 4 or 8 lanes with the same IEEE
-// operations as samplers::perspective_coefficients. The collinearity test stays scalar (exact
-// int64 cross products). One sample at a time, the divisions were half of the sampler's cost.
+// The eight corner draws are bounded integers made in SIMD lanes (bounded_ints_simd); the corners,
+// the collinearity test (the same exact integer cross products) and the coefficients, fourteen
+// divisions a sample, are evaluated in 4 or 8 lanes with the same operations as
+// samplers::endpoints, degenerate_quad and perspective_coefficients. One sample at a time, the
+// divisions were half of the sampler's cost, and the collinearity test's branches much of the rest.
 //
 // Uses the ISA of philox_blocks_isa() (TORCHRNG_CPU_ISA=scalar turns it off). Torch-free, so the
 // C++ tests link it.

@@ -57,6 +57,9 @@ TORCHRNG_LANE I shl(I a) { return _mm512_slli_epi64(a, N); }
 template <int N>
 TORCHRNG_LANE I shr(I a) { return _mm512_srli_epi64(a, N); }
 TORCHRNG_LANE M igt(I a, I b) { return _mm512_cmp_epi64_mask(a, b, _MM_CMPINT_NLE); }  // signed a > b
+TORCHRNG_LANE M ieq(I a, I b) { return _mm512_cmpeq_epi64_mask(a, b); }
+// The low 32 bits of each lane as signed integers, times those of b: the exact int64 product.
+TORCHRNG_LANE I mul_i32(I a, I b) { return _mm512_mul_epi32(a, b); }
 TORCHRNG_LANE M has_bit(I a, int64_t bit) { return _mm512_test_epi64_mask(a, _mm512_set1_epi64(bit)); }
 // Truncation toward zero of doubles below 2^31 in magnitude, and back.
 TORCHRNG_LANE I trunc_small(V a) { return _mm512_cvtepi32_epi64(_mm512_cvttpd_epi32(a)); }
@@ -126,6 +129,8 @@ TORCHRNG_LANE I shl(I a) { return _mm256_slli_epi64(a, N); }
 template <int N>
 TORCHRNG_LANE I shr(I a) { return _mm256_srli_epi64(a, N); }
 TORCHRNG_LANE M igt(I a, I b) { return _mm256_castsi256_pd(_mm256_cmpgt_epi64(a, b)); }
+TORCHRNG_LANE M ieq(I a, I b) { return _mm256_castsi256_pd(_mm256_cmpeq_epi64(a, b)); }
+TORCHRNG_LANE I mul_i32(I a, I b) { return _mm256_mul_epi32(a, b); }
 TORCHRNG_LANE M has_bit(I a, int64_t bit) {
   const I b = _mm256_set1_epi64x(bit);
   return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(a, b), b));
