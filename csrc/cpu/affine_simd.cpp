@@ -2,6 +2,7 @@
 // tile's blocks in AVX-512 or AVX2 lanes, then the six columns are written as rows.
 #include "affine_simd.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -19,6 +20,7 @@ struct AffineLanes {
   const uint32_t* block1;
   const int64_t* sizes;
   double constant_height, constant_width;
+  bool small_translations;  // every translation below 2^30 in magnitude: out[1], out[2] hold int64 bits
   alignas(64) double height[kAffineMaxCount];
   alignas(64) double width[kAffineMaxCount];
   alignas(64) double out[6][kAffineMaxCount];
@@ -65,16 +67,29 @@ bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32
   l.sizes = sizes;
   l.constant_height = static_cast<double>(height);
   l.constant_width = static_cast<double>(width);
+  double max_height = l.constant_height, max_width = l.constant_width;
   if (sizes) {
+    max_height = max_width = 1.0;
     for (int64_t j = 0; j < padded; ++j) {
       l.height[j] = j < count ? static_cast<double>(sizes[2 * j]) : 1.0;
       l.width[j] = j < count ? static_cast<double>(sizes[2 * j + 1]) : 1.0;
+      max_height = std::max(max_height, l.height[j]);
+      max_width = std::max(max_width, l.width[j]);
     }
   }
+  // |translation| <= round(translate * side), so below 2^30 the lanes may convert it to int64.
+  l.small_translations =
+      std::fabs(affine.translate_x) * max_width < 0x1p30 && std::fabs(affine.translate_y) * max_height < 0x1p30;
   if (isa == Isa::Avx512) {
     lanes_avx512::affine_lanes(affine, l, padded);
   } else {
     lanes_avx2::affine_lanes(affine, l, padded);
+  }
+  if (l.small_translations) {  // every column as stored: a plain transposition
+    for (int64_t j = 0; j < count; ++j) {
+      for (int c = 0; c < 6; ++c) rows[6 * j + c] = l.out[c][j];
+    }
+    return true;
   }
   for (int64_t j = 0; j < count; ++j) {
     double* row = rows + 6 * j;

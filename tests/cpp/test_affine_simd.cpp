@@ -62,7 +62,8 @@ TORCHRNG_TEST(affine_simd_matches_scalar) {
   }
   std::mt19937_64 rng(7027);
   const double degrees[] = {0.0, 1e-300, 10.0, 30.0, 180.0, 1e300};
-  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0};  // < 0: no translation
+  // < 0: no translation; above 1 only through the raw op (translations beyond 31 bits)
+  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0, 3.0, 1e6};
   const double scales[] = {-1.0, 1e-300, 0.5, 0.8, 1.0, 1.2, 3.0};  // < 0: no scaling
   const double shears[] = {0.0, 5.0, 10.0, 45.0, 1e300};
   const int64_t sides[] = {1, 2, 3, 7, 224, 480, 65535, (int64_t{1} << 31) - 1};
@@ -76,8 +77,8 @@ TORCHRNG_TEST(affine_simd_matches_scalar) {
     Affine a{};
     a.deg_lo = -degrees[rng() % 6];
     a.deg_hi = trial % 5 == 0 ? a.deg_lo : degrees[rng() % 6];
-    a.translate_x = fractions[rng() % 6];
-    a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 5];
+    a.translate_x = fractions[rng() % 8];
+    a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 7];
     a.scale_lo = scales[rng() % 7];
     a.scale_hi = a.scale_lo < 0 ? -1.0 : a.scale_lo * (1.0 + static_cast<double>(rng() % 4));
     const int shear_kind = static_cast<int>(rng() % 3);

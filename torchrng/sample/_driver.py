@@ -21,12 +21,16 @@ EAGER_CPU = True
 check that both paths return the same tensors."""
 
 
+_is_compiling = torch.compiler.is_compiling  # bound once: the lookups cost as much as the calls
+_torch_function_stack_len = torch._C._len_torch_function_stack
+_dispatch_key_included = torch._C._dispatch_tls_is_dispatch_key_included
+
+
 def eager_cpu_ok(device: torch.device) -> bool:
     """Whether the C++ eager path may stand in for the op: on CPU, outside torch.compile and outside
     any torch function or dispatch mode (FakeTensorMode, tracing), which must see the op."""
-    return (EAGER_CPU and device.type == "cpu" and not torch.compiler.is_compiling()
-            and torch._C._len_torch_function_stack() == 0
-            and not torch._C._dispatch_tls_is_dispatch_key_included(_PYTHON_KEY))
+    return (EAGER_CPU and device.type == "cpu" and not _is_compiling() and _torch_function_stack_len() == 0
+            and not _dispatch_key_included(_PYTHON_KEY))
 
 MAX_SIDE = 1 << 31
 """Image heights and widths must be below 2**31 (so areas stay below 2**62 and every size a sampler
