@@ -45,36 +45,53 @@ TORCHRNG_HD void box_muller_53(u32x4 block, double* z0, double* z1) {
 // fallback is then log(d), the variate at z = 0 (d = a - 1/3 is close to the mean a).
 constexpr int kGammaBlocks = 5;
 
-// `blocks` is any callable block source (a SampleBlocks, or a sampler's tile view of one).
-template <class Blocks>
-TORCHRNG_HD double log_gamma_variate(const Blocks& blocks, uint64_t first_block, double alpha) {
+// What Marsaglia and Tsang's method derives from the shape, once per shape rather than per
+// variate (a batch shares it): two logs, a square root and a division that each sample repeated.
+struct GammaShape {
+  double alpha;  // the shape asked for
+  bool boost;    // alpha < 1: drawn as Gamma(alpha + 1) * U^(1/alpha)
+  double d, c;   // d = a - 1/3 and c = 1 / sqrt(9 d), a the (boosted) shape
+  double log_d;
+};
+
+TORCHRNG_HD GammaShape gamma_shape(double alpha) {
   const bool boost = alpha < 1.0;
   const double a = boost ? alpha + 1.0 : alpha;
   const double d = a - 1.0 / 3.0;
-  const double c = 1.0 / pm_sqrt(9.0 * d);
-  double result = pm_log(d);
+  return {alpha, boost, d, 1.0 / pm_sqrt(9.0 * d), pm_log(d)};
+}
+
+// `blocks` is any callable block source (a SampleBlocks, or a sampler's tile view of one).
+template <class Blocks>
+TORCHRNG_HD double log_gamma_variate(const Blocks& blocks, uint64_t first_block, const GammaShape& g) {
+  double result = g.log_d;
   bool accepted = false;
   for (int b = 0; b < 4 && !accepted; ++b) {
     const u32x4 blk = blocks(first_block + b);
     double z[2];
     box_muller_32(blk.v[0], blk.v[1], &z[0], &z[1]);
     for (int k = 0; k < 2 && !accepted; ++k) {
-      const double t = 1.0 + c * z[k];
+      const double t = 1.0 + g.c * z[k];
       if (t <= 0.0) continue;
       const double v = t * t * t;
       const double log_u = pm_log(1.0 - u01_f64_from32(blk.v[2 + k]));
       const double log_v = pm_log(v);
-      if (log_u < 0.5 * z[k] * z[k] + d - d * v + d * log_v) {
-        result = pm_log(d) + log_v;
+      if (log_u < 0.5 * z[k] * z[k] + g.d - g.d * v + g.d * log_v) {
+        result = g.log_d + log_v;
         accepted = true;
       }
     }
   }
-  if (boost) {
+  if (g.boost) {
     const u32x4 blk = blocks(first_block + 4);
-    result = result + pm_log(1.0 - u01_f64_from32(blk.v[0])) / alpha;
+    result = result + pm_log(1.0 - u01_f64_from32(blk.v[0])) / g.alpha;
   }
   return result;
+}
+
+template <class Blocks>
+TORCHRNG_HD double log_gamma_variate(const Blocks& blocks, uint64_t first_block, double alpha) {
+  return log_gamma_variate(blocks, first_block, gamma_shape(alpha));
 }
 
 // x / (x + y) from log x and log y, without overflow or 0/0. Equal logs give 1/2, which is also
@@ -91,10 +108,15 @@ TORCHRNG_HD double ratio_from_logs(double log_x, double log_y) {
 constexpr int kBetaBlocks = 2 * kGammaBlocks;
 
 template <class Blocks>
-TORCHRNG_HD double beta_variate(const Blocks& blocks, uint64_t first_block, double a, double b) {
+TORCHRNG_HD double beta_variate(const Blocks& blocks, uint64_t first_block, const GammaShape& a, const GammaShape& b) {
   const double log_x = log_gamma_variate(blocks, first_block, a);
   const double log_y = log_gamma_variate(blocks, first_block + kGammaBlocks, b);
   return ratio_from_logs(log_x, log_y);
+}
+
+template <class Blocks>
+TORCHRNG_HD double beta_variate(const Blocks& blocks, uint64_t first_block, double a, double b) {
+  return beta_variate(blocks, first_block, gamma_shape(a), gamma_shape(b));
 }
 
 }  // namespace core

@@ -281,15 +281,16 @@ struct AugMix {
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width_px, double* row) const {
     // Beta weights: [original, augmented] = Dirichlet([alpha, alpha]).
-    const double log_x = core::log_gamma_variate(blocks, 0, alpha);
-    const double log_y = core::log_gamma_variate(blocks, core::kGammaBlocks, alpha);
+    const core::GammaShape shape = core::gamma_shape(alpha);  // once for the sample's 2 + width draws
+    const double log_x = core::log_gamma_variate(blocks, 0, shape);
+    const double log_y = core::log_gamma_variate(blocks, core::kGammaBlocks, shape);
     row[0] = core::ratio_from_logs(log_x, log_y);
     row[1] = core::ratio_from_logs(log_y, log_x);
     // Chain weights: Dirichlet([alpha] * width) * augmented weight, normalised from the logs.
     double* weights = row + 2;
     double max_log = 0.0;
     for (int64_t c = 0; c < width; ++c) {
-      weights[c] = core::log_gamma_variate(blocks, static_cast<uint64_t>(2 * core::kGammaBlocks + c * core::kGammaBlocks), alpha);
+      weights[c] = core::log_gamma_variate(blocks, static_cast<uint64_t>((2 + c) * core::kGammaBlocks), shape);
       if (c == 0 || weights[c] > max_log) max_log = weights[c];
     }
     double sum = 0.0;

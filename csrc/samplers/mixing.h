@@ -13,10 +13,10 @@ struct MixUp {
   using Value = double;
   static constexpr int kBlocks = core::kBetaBlocks;
   static constexpr int kColumns = 1;
-  double alpha;
+  core::GammaShape shape;  // core::gamma_shape(alpha)
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
-    row[0] = core::beta_variate(blocks, 0, alpha, alpha);
+    row[0] = core::beta_variate(blocks, 0, shape, shape);
   }
 };
 
@@ -28,10 +28,10 @@ struct CutMix {
   using Value = double;
   static constexpr int kBlocks = core::kBetaBlocks + 2;
   static constexpr int kColumns = 5;
-  double alpha;
+  core::GammaShape shape;  // core::gamma_shape(alpha)
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
-    const double lam = core::beta_variate(blocks, 0, alpha, alpha);
+    const double lam = core::beta_variate(blocks, 0, shape, shape);
     const int64_t r_x = randint_in(blocks(core::kBetaBlocks), 0, width);
     const int64_t r_y = randint_in(blocks(core::kBetaBlocks + 1), 0, height);
     const double r = 0.5 * core::pm_sqrt(1.0 - lam);

@@ -248,11 +248,11 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
     case kMixUp:
       need(h, 1, "mixup");
       TORCH_CHECK(h[0] > 0 && std::isfinite(h[0]), "torchrng.sample.mixup: alpha must be finite and > 0");
-      return visit(MixUp{h[0]});
+      return visit(MixUp{core::gamma_shape(h[0])});
     case kCutMix:
       need(h, 1, "cutmix");
       TORCH_CHECK(h[0] > 0 && std::isfinite(h[0]), "torchrng.sample.cutmix: alpha must be finite and > 0");
-      return visit(CutMix{h[0]});
+      return visit(CutMix{core::gamma_shape(h[0])});
     case kChoice: {
       TORCH_CHECK(h.size() >= 1 && h.size() <= kMaxChoices, "torchrng.sample.random_choice: expected 1 to ",
                   kMaxChoices, " cumulative weights");
