@@ -4,8 +4,8 @@ RandomResizedCrop and RandomErasing evaluate their first (scale, log-ratio) atte
 samples in AVX-512 or AVX2 lanes (csrc/cpu/area_ratio_simd.cpp), RandomAffine its six uniforms
 (affine_simd.cpp), ColorJitter and RandAugment their bounded draws and rows (bounded_ints_simd.cpp,
 color_jitter_simd.cpp, rand_augment_simd.cpp), RandomPerspective its corner draws and coefficients
-(perspective_simd.cpp), and the normal fills and fields their Box-Muller pairs
-(csrc/cpu/box_muller_simd.cpp).
+(perspective_simd.cpp), MixUp and CutMix their Beta lambdas (beta_simd.cpp), and the normal fills
+and fields their Box-Muller pairs (csrc/cpu/box_muller_simd.cpp).
 TORCHRNG_CPU_ISA=scalar turns every SIMD path off, so running the same draws in subprocesses with
 each ISA this CPU supports and comparing bit for bit checks the vector exp, log, sincos, square
 roots and rounding against the scalar code: crop ranges inside and outside the vector path's
@@ -49,6 +49,9 @@ cases = [
     ("rand_augment", dict(num_ops=13, magnitude=4, num_magnitude_bins=10)),
     ("perspective", dict(distortion_scale=0.5, p=0.5)), ("perspective", dict(distortion_scale=1.0, p=1.0)),
     ("perspective", dict(distortion_scale=0.0)), ("perspective", dict(distortion_scale=0.01, p=0.0)),
+    ("mixup", dict(alpha=1.0, per_sample=True)), ("mixup", dict(alpha=0.2, per_sample=True)),
+    ("mixup", dict(alpha=1e-300, per_sample=True)), ("cutmix", dict(alpha=1.0, per_sample=True)),
+    ("cutmix", dict(alpha=0.3, per_sample=True)), ("cutmix", dict(alpha=50.0, per_sample=True)),
 ]
 out = []
 for name, kw in cases:

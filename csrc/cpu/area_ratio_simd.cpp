@@ -37,9 +37,6 @@ struct AreaRatioLanes {
 
 constexpr double kTwo52 = 0x1p52;
 constexpr int kSecondAttemptMisses = 4;  // tiles with at least this many misses get attempt 1 in lanes
-constexpr int64_t kHalfLn2Hx = 0x3fd62e42;  // pm_exp's thresholds on the high word
-constexpr int64_t kOneAndHalfLn2Hx = 0x3ff0a2b2;
-constexpr int64_t kTinyHx = 0x3e300000;
 
 // Where the vector exp is exact: finite ranges, a non-negative scale, |log ratio| <= 700 (so
 // 2^k stays a normal double and pm_exp's overflow and underflow branches never fire).

@@ -1,8 +1,8 @@
 // CPU backend of the parameter samplers. For a contiguous range of sample indices the blocks of a
 // tile of samples come from the SIMD block generator, block number by block number, and the
-// samplers with a SIMD kernel for part of their work (crop rows, affine rows, bounded integers)
-// run it on the whole tile; otherwise (explicit indices, large budgets) each sample computes the
-// blocks it reads.
+// samplers with a SIMD kernel for part of their work (crop rows, affine rows, Beta draws, bounded
+// integers) run it on the whole tile; otherwise (explicit indices, large budgets) each sample
+// computes the blocks it reads.
 #include <ATen/Parallel.h>
 #include <torch/library.h>
 
@@ -13,6 +13,7 @@
 #include "../ops/sampler_entry.h"
 #include "affine_simd.h"
 #include "area_ratio_simd.h"
+#include "beta_simd.h"
 #include "bounded_ints_simd.h"
 #include "color_jitter_simd.h"
 #include "perspective_simd.h"
@@ -23,7 +24,7 @@ namespace torchrng {
 namespace {
 
 constexpr int64_t kTile = 64;             // samples per tile
-static_assert(kTile <= cpu::kAreaRatioMaxCount && kTile <= cpu::kAffineMaxCount);
+static_assert(kTile <= cpu::kAreaRatioMaxCount && kTile <= cpu::kAffineMaxCount && kTile <= cpu::kBetaMaxCount);
 constexpr int64_t kMaxTileBlocks = 16;    // larger budgets are computed lazily
 
 // Block b of sample j of a tile: the first `eager` blocks were made in advance (layout
@@ -116,6 +117,19 @@ struct CpuRows {
               const int64_t j = __builtin_ctzll(misses);
               const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
               ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, tile.first[j]);
+            }
+            continue;
+          }
+        }
+        if constexpr (requires { sampler.beta_shape(); }) {
+          // MixUp / CutMix: the tile's Beta lambdas in SIMD lanes, where they apply.
+          double lam[kTile];
+          const core::GammaShape& shape = sampler.beta_shape();
+          if (core::kBetaBlocks <= eager && cpu::beta_simd(shape, shape, words, count, lam)) {
+            for (int64_t j = 0; j < count; ++j) {
+              const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
+              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j,
+                              samplers::GivenLam{lam[j]});
             }
             continue;
           }

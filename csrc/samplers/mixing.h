@@ -8,15 +8,27 @@
 namespace torchrng {
 namespace samplers {
 
+// A Beta draw (blocks 0-9) made in advance: the CPU draws a tile's lambdas in SIMD lanes
+// (cpu/beta_simd.h) and hands each sample its own, with the bits of core::beta_variate. The
+// samplers drawing one declare TORCHRNG_HD const core::GammaShape& beta_shape() const.
+struct GivenLam {
+  double lam;
+};
+
 // MixUp: lam ~ Beta(alpha, alpha), blocks 0-9 (core::beta_variate). Columns: lam.
 struct MixUp {
   using Value = double;
   static constexpr int kBlocks = core::kBetaBlocks;
   static constexpr int kColumns = 1;
   core::GammaShape shape;  // core::gamma_shape(alpha)
+  TORCHRNG_HD const core::GammaShape& beta_shape() const { return shape; }
   template <class Blocks>
-  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
-    row[0] = core::beta_variate(blocks, 0, shape, shape);
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
+    (*this)(blocks, height, width, row, GivenLam{core::beta_variate(blocks, 0, shape, shape)});
+  }
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks&, int64_t, int64_t, double* row, GivenLam given) const {
+    row[0] = given.lam;
   }
 };
 
@@ -29,9 +41,14 @@ struct CutMix {
   static constexpr int kBlocks = core::kBetaBlocks + 2;
   static constexpr int kColumns = 5;
   core::GammaShape shape;  // core::gamma_shape(alpha)
+  TORCHRNG_HD const core::GammaShape& beta_shape() const { return shape; }
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
-    const double lam = core::beta_variate(blocks, 0, shape, shape);
+    (*this)(blocks, height, width, row, GivenLam{core::beta_variate(blocks, 0, shape, shape)});
+  }
+  template <class Blocks>
+  TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row, GivenLam given) const {
+    const double lam = given.lam;
     const int64_t r_x = randint_in(blocks(core::kBetaBlocks), 0, width);
     const int64_t r_y = randint_in(blocks(core::kBetaBlocks + 1), 0, height);
     const double r = 0.5 * core::pm_sqrt(1.0 - lam);
