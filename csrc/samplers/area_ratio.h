@@ -49,5 +49,24 @@ TORCHRNG_HD AreaRatioSides nth_attempt(const Blocks& blocks, int attempt, int fi
   return area_ratio_sides(b.v[k], b.v[k + 1], area, r);
 }
 
+// The accepted box of sampler S at uniform offsets: its height is the side with the ratio where
+// S::kHeightWithRatio (RandomErasing), else the side against it (RandomResizedCrop); the top and
+// left offsets are randints from blocks S::kTopBlock and S::kLeftBlock; S::write_box writes them.
+template <class S>
+TORCHRNG_HD double box_height(const AreaRatioSides& sides) {
+  return S::kHeightWithRatio ? sides.with_ratio : sides.against_ratio;
+}
+template <class S>
+TORCHRNG_HD double box_width(const AreaRatioSides& sides) {
+  return S::kHeightWithRatio ? sides.against_ratio : sides.with_ratio;
+}
+template <class S, class Blocks>
+TORCHRNG_HD void place_box(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
+                           int64_t* row) {
+  const int64_t hi = to_i64(box_height<S>(sides)), wi = to_i64(box_width<S>(sides));
+  S::write_box(row, randint_in(blocks(S::kTopBlock), 0, height - hi + 1),
+               randint_in(blocks(S::kLeftBlock), 0, width - wi + 1), hi, wi);
+}
+
 }  // namespace samplers
 }  // namespace torchrng

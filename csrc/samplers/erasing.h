@@ -21,7 +21,8 @@ struct Erasing {
   static constexpr int kBlocks = 8;
   static constexpr int kEagerBlocks = 4;
   static constexpr int kFirstAttemptBlock = 1;  // the CPU may hand in attempt 0 evaluated
-  static constexpr int kTopBlock = 2, kLeftBlock = 3;  // the accepted box's offsets
+  static constexpr int kTopBlock = 2, kLeftBlock = 3;  // the accepted box's offsets (place_box)
+  static constexpr bool kHeightWithRatio = true;      // the erased box's height is the side with it
   static constexpr int kColumns = 6;
   double p;
   AreaRatioRange range;
@@ -29,14 +30,6 @@ struct Erasing {
   // Whether an attempt's box fits the image (torchvision: h < img_h and w < img_w).
   static TORCHRNG_HD bool fits(const AreaRatioSides& sides, double H, double W) {
     return sides.with_ratio < H && sides.against_ratio < W;
-  }
-  // The accepted box at uniform offsets (blocks 2 and 3).
-  template <class Blocks>
-  static TORCHRNG_HD void place(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
-                                int64_t* row) {
-    const int64_t hi = to_i64(sides.with_ratio), wi = to_i64(sides.against_ratio);
-    write_box(row, randint_in(blocks(kTopBlock), 0, height - hi + 1), randint_in(blocks(kLeftBlock), 0, width - wi + 1),
-              hi, wi);
   }
   // Everything but the gate (row[0]) of a sample whose attempt fit.
   static TORCHRNG_HD void write_box(int64_t* row, int64_t top, int64_t left, int64_t h, int64_t w) {
@@ -58,11 +51,11 @@ struct Erasing {
     row[0] = gate(blocks(0).v[0]) ? 1 : 0;
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     // Attempt 0, which most samples accept, first and on its own: the loop below is the rare path.
-    if (fits(first, H, W)) return place(blocks, height, width, first, row);
+    if (fits(first, H, W)) return place_box<Erasing>(blocks, height, width, first, row);
     const double area = image_area(height, width);
     for (int attempt = 1; attempt < 10; ++attempt) {
       const AreaRatioSides sides = nth_attempt(blocks, attempt, kFirstAttemptBlock, 4, area, range, first);
-      if (fits(sides, H, W)) return place(blocks, height, width, sides, row);
+      if (fits(sides, H, W)) return place_box<Erasing>(blocks, height, width, sides, row);
     }
     row[1] = 0;
     row[2] = 0;

@@ -31,7 +31,8 @@ struct ResizedCrop {
   static constexpr int kBlocks = 7;
   static constexpr int kEagerBlocks = 3;
   static constexpr int kFirstAttemptBlock = 0;
-  static constexpr int kTopBlock = 1, kLeftBlock = 2;  // the accepted box's offsets
+  static constexpr int kTopBlock = 1, kLeftBlock = 2;  // the accepted box's offsets (place_box)
+  static constexpr bool kHeightWithRatio = false;     // the crop's height is the side against it
   static constexpr int kColumns = 4;
   AreaRatioRange range;
   double ratio_min, ratio_max;
@@ -40,14 +41,6 @@ struct ResizedCrop {
   static TORCHRNG_HD bool fits(const AreaRatioSides& sides, double H, double W) {
     const double w = sides.with_ratio, h = sides.against_ratio;
     return 0 < w && w <= W && 0 < h && h <= H;
-  }
-  // The accepted box at uniform offsets (blocks 1 and 2).
-  template <class Blocks>
-  static TORCHRNG_HD void place(const Blocks& blocks, int64_t height, int64_t width, const AreaRatioSides& sides,
-                                int64_t* row) {
-    const int64_t hi = to_i64(sides.against_ratio), wi = to_i64(sides.with_ratio);
-    write_box(row, randint_in(blocks(kTopBlock), 0, height - hi + 1), randint_in(blocks(kLeftBlock), 0, width - wi + 1),
-              hi, wi);
   }
   static TORCHRNG_HD void write_box(int64_t* row, int64_t top, int64_t left, int64_t h, int64_t w) {
     row[0] = top;
@@ -65,11 +58,11 @@ struct ResizedCrop {
                               AreaRatioSides first) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
     // Attempt 0, which most samples accept, first and on its own: the loop below is the rare path.
-    if (fits(first, H, W)) return place(blocks, height, width, first, row);
+    if (fits(first, H, W)) return place_box<ResizedCrop>(blocks, height, width, first, row);
     const double area = image_area(height, width);
     for (int attempt = 1; attempt < 10; ++attempt) {
       const AreaRatioSides sides = nth_attempt(blocks, attempt, kFirstAttemptBlock, 3, area, range, first);
-      if (fits(sides, H, W)) return place(blocks, height, width, sides, row);
+      if (fits(sides, H, W)) return place_box<ResizedCrop>(blocks, height, width, sides, row);
     }
     const double in_ratio = W / H;
     double w = W, h = H;
