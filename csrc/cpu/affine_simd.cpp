@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "simd_lanes.h"
+#include "tile_layout.h"
 
 namespace torchrng {
 namespace cpu {
@@ -54,16 +54,8 @@ bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32
   AffineLanes l;
   const int64_t lanes = isa == Isa::Avx512 ? lanes_avx512::kLanes : lanes_avx2::kLanes;
   const int64_t padded = (count + lanes - 1) / lanes * lanes;
-  l.block0 = words;
-  l.block1 = words + 4 * count;
-  if (padded != count) {  // the kernel reads whole vectors: copy the blocks, zero-padded
-    for (int b = 0; b < 2; ++b) {
-      std::memcpy(l.padded_blocks[b], words + 4 * b * count, sizeof(uint32_t) * 4 * static_cast<size_t>(count));
-      std::memset(l.padded_blocks[b] + 4 * count, 0, sizeof(uint32_t) * 4 * static_cast<size_t>(padded - count));
-    }
-    l.block0 = l.padded_blocks[0];
-    l.block1 = l.padded_blocks[1];
-  }
+  l.block0 = padded_block(words, 0, count, padded, l.padded_blocks[0]);
+  l.block1 = padded_block(words, 1, count, padded, l.padded_blocks[1]);
   l.sizes = sizes;
   l.constant_height = static_cast<double>(height);
   l.constant_width = static_cast<double>(width);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "simd_lanes.h"
+#include "tile_layout.h"
 
 namespace torchrng {
 namespace cpu {
@@ -126,17 +127,9 @@ bool rows_with(Isa isa, const S& sampler, const uint32_t* words, int64_t count, 
   }
   AreaRatioLanes l;
   const int64_t padded = whole_vectors(isa, count);
-  const int blocks[3] = {S::kFirstAttemptBlock, S::kTopBlock, S::kLeftBlock};
-  const uint32_t** block_words[3] = {&l.attempt_block, &l.top_block, &l.left_block};
-  for (int k = 0; k < 3; ++k) {
-    const uint32_t* tile_block = words + 4 * blocks[k] * count;
-    *block_words[k] = tile_block;
-    if (padded != count) {  // the kernel reads whole vectors: copy the block, zero-padded
-      std::memcpy(l.padded_blocks[k], tile_block, sizeof(uint32_t) * 4 * static_cast<size_t>(count));
-      std::memset(l.padded_blocks[k] + 4 * count, 0, sizeof(uint32_t) * 4 * static_cast<size_t>(padded - count));
-      *block_words[k] = l.padded_blocks[k];
-    }
-  }
+  l.attempt_block = padded_block(words, S::kFirstAttemptBlock, count, padded, l.padded_blocks[0]);
+  l.top_block = padded_block(words, S::kTopBlock, count, padded, l.padded_blocks[1]);
+  l.left_block = padded_block(words, S::kLeftBlock, count, padded, l.padded_blocks[2]);
   l.scale_word = 0;
   l.sized = sizes != nullptr;
   l.constant_height = static_cast<double>(height);

@@ -3,9 +3,9 @@
 #include "beta_simd.h"
 
 #include <cmath>
-#include <cstring>
 
 #include "simd_lanes.h"
+#include "tile_layout.h"
 
 namespace torchrng {
 namespace cpu {
@@ -14,16 +14,6 @@ namespace cpu {
 #include "simd_lanes_kernel.h"
 
 namespace {
-
-// Block b of sample j of a tile laid out [block][sample][4 words], for the scalar code.
-struct TileBlock {
-  const uint32_t* words;
-  int64_t count, j;
-  core::u32x4 operator()(uint64_t b) const {
-    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
-    return core::u32x4{{p[0], p[1], p[2], p[3]}};
-  }
-};
 
 bool finite_shape(const core::GammaShape& g) {
   return std::isfinite(g.alpha) && g.alpha > 0 && std::isfinite(g.d) && std::isfinite(g.c) && std::isfinite(g.log_d);
@@ -45,14 +35,7 @@ bool beta_simd_with(Isa isa, const core::GammaShape& a, const core::GammaShape& 
   constexpr int kRead[4] = {0, 4, core::kGammaBlocks, core::kGammaBlocks + 4};
   alignas(64) uint32_t padded_blocks[4][4 * kBetaMaxCount];
   const uint32_t* block[4];
-  for (int k = 0; k < 4; ++k) {
-    block[k] = words + 4 * kRead[k] * count;
-    if (padded != count) {
-      std::memcpy(padded_blocks[k], block[k], sizeof(uint32_t) * 4 * static_cast<size_t>(count));
-      std::memset(padded_blocks[k] + 4 * count, 0, sizeof(uint32_t) * 4 * static_cast<size_t>(padded - count));
-      block[k] = padded_blocks[k];
-    }
-  }
+  for (int k = 0; k < 4; ++k) block[k] = padded_block(words, kRead[k], count, padded, padded_blocks[k]);
   alignas(64) double log_x[kBetaMaxCount], log_y[kBetaMaxCount], out[kBetaMaxCount];
   uint64_t redo_x = 0, redo_y = 0, slow = 0;
   for (int64_t j = 0; j < padded; j += lanes) {
@@ -68,11 +51,11 @@ bool beta_simd_with(Isa isa, const core::GammaShape& a, const core::GammaShape& 
   const uint64_t all = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
   for (uint64_t m = redo_x & all; m != 0; m &= m - 1) {
     const int64_t j = __builtin_ctzll(m);
-    log_x[j] = core::log_gamma_variate(TileBlock{words, count, j}, 0, a);
+    log_x[j] = core::log_gamma_variate(TileView{words, count, j}, 0, a);
   }
   for (uint64_t m = redo_y & all; m != 0; m &= m - 1) {
     const int64_t j = __builtin_ctzll(m);
-    log_y[j] = core::log_gamma_variate(TileBlock{words, count, j}, core::kGammaBlocks, b);
+    log_y[j] = core::log_gamma_variate(TileView{words, count, j}, core::kGammaBlocks, b);
   }
   for (int64_t j = 0; j < padded; j += lanes) {
     const unsigned flagged = isa == Isa::Avx512 ? lanes_avx512::ratio_lanes(log_x + j, log_y + j, out + j)

@@ -100,6 +100,11 @@ struct CpuRows {
           cpu::philox_blocks(s.key, s.block_base + static_cast<uint64_t>(b), s.index_base + static_cast<uint64_t>(i0),
                              count, words + 4 * b * count);
         }
+        // Sample j of the tile through the scalar sampler, handed what a kernel evaluated for it.
+        const auto run = [&](int64_t j, const auto&... given) {
+          const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
+          ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, given...);
+        };
         if constexpr (requires { tile_rows_simd(sampler, words, count, args, i0); }) {
           // RandomAffine, ColorJitter, RandomPerspective, RandAugment: whole rows of the tile from
           // a SIMD kernel, where it applies (every block made in advance).
@@ -115,8 +120,7 @@ struct CpuRows {
                                         args.width, static_cast<int64_t*>(args.out) + i0 * args.columns, tile)) {
             for (uint64_t misses = tile.misses; misses != 0; misses &= misses - 1) {
               const int64_t j = __builtin_ctzll(misses);
-              const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
-              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j, tile.first[j]);
+              run(j, tile.first[j]);
             }
             continue;
           }
@@ -126,11 +130,7 @@ struct CpuRows {
           double lam[kTile];
           const core::GammaShape& shape = sampler.beta_shape();
           if (core::kBetaBlocks <= eager && cpu::beta_simd(shape, shape, words, count, lam)) {
-            for (int64_t j = 0; j < count; ++j) {
-              const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
-              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j,
-                              samplers::GivenLam{lam[j]});
-            }
+            for (int64_t j = 0; j < count; ++j) run(j, samplers::GivenLam{lam[j]});
             continue;
           }
         }
@@ -144,18 +144,11 @@ struct CpuRows {
             simd = cpu::bounded_ints_simd(words + 4 * (d.first + k) * count, count, d.range_of(k), drawn + k * kTile);
           }
           if (simd) {
-            for (int64_t j = 0; j < count; ++j) {
-              const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
-              ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j,
-                              samplers::DrawnInts{drawn + j, kTile});
-            }
+            for (int64_t j = 0; j < count; ++j) run(j, samplers::DrawnInts{drawn + j, kTile});
             continue;
           }
         }
-        for (int64_t j = 0; j < count; ++j) {
-          const core::SampleBlocks lazy{s, static_cast<uint64_t>(i0 + j)};
-          ops::run_sample(sampler, TileBlocks{words, count, j, eager, lazy}, args, i0 + j);
-        }
+        for (int64_t j = 0; j < count; ++j) run(j);
       }
     });
   }

@@ -4,19 +4,13 @@
 
 #include <cstdint>
 
+#include "cpu/tile_layout.h"
 #include "samplers/common.h"
 
 namespace torchrng_test {
 
 // Block b of sample j of a tile laid out as the CPU backend makes it: [block][sample][4 words].
-struct TileWords {
-  const uint32_t* words;
-  int64_t count, j;
-  torchrng::core::u32x4 operator()(uint64_t b) const {
-    const uint32_t* p = words + 4 * (static_cast<int64_t>(b) * count + j);
-    return torchrng::core::u32x4{{p[0], p[1], p[2], p[3]}};
-  }
-};
+using TileWords = torchrng::cpu::TileView;
 
 // Columns [begin, end) of a sampler's float64 row as the CPU backend stores its int_columns():
 // the int64 bit patterns of the values.
