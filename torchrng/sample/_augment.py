@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ import torch
 from .. import _validate as v
 from .._streams import _as_i64, resolve
 from ._driver import draw_dict, resolve_batch, run_rows
-from ._geometry import cached, check_p
+from ._geometry import cached, check_p, memoised
 from ._ids import BETA_BLOCKS, CUTMIX, ERASING, INTEGER, MIXUP
 from ._layout import BOOL, INT, Layout, column, columns
 from ._misc import normal_field
@@ -68,17 +67,7 @@ def _erase_fill(value, num_channels):
     return values
 
 
-_erase_fill_memo = functools.lru_cache(maxsize=256, typed=True)(_erase_fill)
-
-
-def _erase_fill_cached(value, num_channels):
-    """_erase_fill, memoised for hashable arguments (a number, 'random', a tuple)."""
-    try:
-        return _erase_fill_memo(value, num_channels)
-    except TypeError as e:
-        if "unhashable" not in str(e):
-            raise
-        return _erase_fill(value, num_channels)
+_erase_fill_cached = memoised(_erase_fill)  # a tuple or None: nothing to copy
 
 
 def erasing(generator, *, n=None, indices=None, image_size, device=None, num_channels=3, p=0.5, scale=(0.02, 0.33),

@@ -42,21 +42,29 @@ _SIZE = Layout(column("size", 0))
 # --- validation, mirroring torchvision's constructors -------------------------------------------
 
 
-def cached(fn):
+def memoised(fn, copy: bool = False):
     """Memoises a hyperparameter check for hashable arguments (the usual case: numbers and tuples),
-    so repeated calls with the same configuration skip the Python validation."""
+    so repeated calls with the same configuration skip the Python validation; unhashable ones
+    (lists) run it every time. The result is shared between calls unless `copy` (a list result,
+    copied for each call)."""
     memo = functools.lru_cache(maxsize=256, typed=True)(fn)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return list(memo(*args, **kwargs))
+            result = memo(*args, **kwargs)
         except TypeError as e:
             if "unhashable" not in str(e):
                 raise
             return fn(*args, **kwargs)
+        return list(result) if copy else result
 
     return wrapper
+
+
+def cached(fn):
+    """memoised() for checks that return their hyperparameters as a list: each call its own copy."""
+    return memoised(fn, copy=True)
 
 
 def check_p(p) -> float:
