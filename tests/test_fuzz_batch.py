@@ -115,6 +115,20 @@ def _call(t, name, images, spec, labels=None, indices=None):
     return t(images, generator=g, indices=indices)
 
 
+def _assert_torchvision_is_not_finite_either(name, kwargs, images, spec, i, out):
+    """A non-finite pixel from finite input is a bug, except where torchvision gives the same:
+    RandomPerspective computes its grid in a half-precision image's own dtype, in which the
+    homography's denominator can round to 0 for strong distortions (seen at distortion_scale 0.94
+    on a 27x25 float16 image); the output must then equal torchvision's, NaNs and all."""
+    assert name == "RandomPerspective" and out.dtype in (torch.float16, torch.bfloat16), f"{name}: non-finite output"
+    from torchvision.transforms.v2 import functional as F
+
+    params = B.RandomPerspective(**kwargs).sample_params(images, generator=make_generator(spec))
+    assert bool(params["apply"][i])
+    ref = F.perspective(images[i], None, None, coefficients=params["coefficients"][i].tolist(), fill=0)
+    assert same(out, ref), "RandomPerspective: non-finite output that torchvision does not give"
+
+
 @pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.needs_cuda)])
 @pytest.mark.parametrize("name", sorted(KWARGS))
 @fuzz(20)
@@ -155,7 +169,9 @@ def test_batch_transform(name, device, data, spec):
     finite_in = all(bool(x.isfinite().all()) for x in (images if isinstance(images, list) else [images])
                     if x.is_floating_point())
     if finite_in and name not in ("Normalize",):
-        assert all(bool(x.isfinite().all()) for x in items if x.is_floating_point()), f"{name}: non-finite output"
+        for i, x in enumerate(items):
+            if x.is_floating_point() and not bool(x.isfinite().all()):
+                _assert_torchvision_is_not_finite_either(name, kwargs, images, spec, i, x)
     # per-sample transforms: a sample drawn alone, by its sample index, gets exactly its batch row's
     # parameters, and its pixels agree with its batch row up to float rounding (convolutions and
     # interpolation may round differently for another batch size)
