@@ -59,6 +59,14 @@ class Generator:
             self._index = (first + int(n)) % (1 << 64)
             return self._key, first
 
+    def give_back(self, key_words: tuple[int, int], first: int, n: int) -> None:
+        """Undoes the reserve(n) that returned (a key with `key_words`, `first`) if nothing moved the
+        generator since: a call that fails before drawing anything (a batch too large to allocate)
+        leaves it where it was, as torch.rand leaves a torch.Generator when it cannot allocate."""
+        with self._lock:
+            if self._key.words == tuple(key_words) and self._index == (first + n) % (1 << 64):
+                self._index = first
+
     def get_state(self) -> dict:
         with self._lock:
             return {"key": self._key.words, "index": self._index}

@@ -27,6 +27,14 @@ def _words(k: int) -> tuple[int, int]:
     return k & _MASK32, (k >> 32) & _MASK32
 
 
+def give_back(generator: GeneratorLike, stream: list[int], n_indices: int) -> None:
+    """After a call that resolve()d `stream` for `n_indices` indices (advance=True) and failed before
+    drawing anything: a torchrng.Generator gets the indices back (Generator.give_back). A Key holds
+    no state; a torch.Generator's key draw or offset reservation is not undone."""
+    if isinstance(generator, Generator):
+        generator.give_back((stream[0], stream[1]), stream[2] % (1 << 64), n_indices)
+
+
 def draw_key(generator: torch.Generator | None = None) -> Key:
     """One 64-bit draw from a CPU torch.Generator (the global one by default), as a Key."""
     value = torch.empty((), dtype=torch.int64).random_(-(1 << 63), None, generator=generator).item()

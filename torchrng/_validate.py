@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from numbers import Integral, Real
 
 import torch
@@ -120,3 +121,29 @@ def dtype_arg(dtype, allowed, name: str = "dtype") -> torch.dtype:
     if dtype not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(str(d) for d in allowed)}, got {dtype}")
     return dtype
+
+
+# What torch says when it cannot make a tensor at all: more memory than the CPU or CUDA allocator
+# can give, or more bytes than int64 sizes allow.
+_ALLOCATION_FAILURE = re.compile(r"can't allocate memory|out of memory|Storage size calculation overflowed")
+
+
+def _human_bytes(count: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if count < 1024 or unit == "PiB":
+            return f"{count} bytes" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    raise AssertionError("unreachable")
+
+
+def raise_if_too_large(error: RuntimeError, request: str, shape, dtype: torch.dtype) -> None:
+    """When `error` is torch failing to allocate a `shape` tensor of `dtype`, raises it again (the
+    same exception type, so torch.OutOfMemoryError stays one) with a message that names the
+    arguments that asked for it: `request`, such as "n=10**12 samples of 6 values". Returns for
+    any other error, which the caller re-raises as it is."""
+    message = str(error)
+    if not _ALLOCATION_FAILURE.search(message):
+        return
+    nbytes = math.prod(shape) * dtype.itemsize
+    raise type(error)(f"{request}: {_human_bytes(nbytes)} of {dtype} (shape {tuple(shape)}), more than can be "
+                      f"allocated ({message})") from error

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import torch
 
 from .. import _validate as v
-from .._streams import _as_i64, resolve
-from ._driver import draw_dict, resolve_batch, run_rows
+from .._streams import _as_i64, give_back, resolve
+from ._driver import draw_dict, raise_if_rows_too_large, resolve_batch, run_rows
 from ._geometry import cached, check_p, memoised
 from ._ids import BETA_BLOCKS, CUTMIX, ERASING, INTEGER, MIXUP
 from ._layout import BOOL, INT, Layout, column, columns
@@ -87,20 +87,30 @@ def erasing(generator, *, n=None, indices=None, image_size, device=None, num_cha
         raise ValueError("erasing: value='random' needs one image size for the batch (sample groups of equal size "
                          "with `indices` for variable sizes)")
     stream, gen = resolve(generator, device, n, ERASING_BLOCKS + (fill is None), advance=idx is None)
-    out = draw_dict(_ERASING, ERASING, 6, torch.int64, hyper, ERASING_BLOCKS, generator, n, idx, hw, sizes, device,
-                    resolved=(stream, gen))
+    try:
+        out = draw_dict(_ERASING, ERASING, 6, torch.int64, hyper, ERASING_BLOCKS, generator, n, idx, hw, sizes,
+                        device, resolved=(stream, gen))
+        out["v"] = _erasing_values(fill, n, idx, num_channels, hw, device, stream, gen)
+    except RuntimeError:
+        if idx is None:
+            give_back(generator, stream, n)  # a batch too large to allocate: the call takes no indices
+        raise
+    return out
+
+
+def _erasing_values(fill, n, idx, num_channels, hw, device, stream, gen) -> torch.Tensor:
+    """RandomErasing's 'v': per-pixel normals on the erasing stream's next block (value='random'),
+    else the fill values, (n, C, 1, 1)."""
     if fill is None:
         field_stream = stream if gen is not None else [*stream[:3], _as_i64(stream[3] + ERASING_BLOCKS)]
-        vals = normal_field(None, n, idx, (int(num_channels), *hw), device, 0.0, 1.0, torch.float32,
+        return normal_field(None, n, idx, (int(num_channels), *hw), device, 0.0, 1.0, torch.float32,
                             stream=field_stream, gen=gen)
-    elif min(fill) == max(fill):  # one value: filled on the device (no host-to-device copy)
-        vals = torch.full((n, len(fill), 1, 1), fill[0], dtype=torch.float32, device=device)
-    else:  # one fill per value
-        vals = torch.empty((n, len(fill), 1, 1), dtype=torch.float32, device=device)
-        for k, x in enumerate(fill):
-            vals.select(1, k).fill_(x)
-    out["v"] = vals
-    return out
+    if min(fill) == max(fill):  # one value: filled on the device (no host-to-device copy)
+        return torch.full((n, len(fill), 1, 1), fill[0], dtype=torch.float32, device=device)
+    vals = torch.empty((n, len(fill), 1, 1), dtype=torch.float32, device=device)  # one fill per value
+    for k, x in enumerate(fill):
+        vals.select(1, k).fill_(x)
+    return vals
 
 
 # --- MixUp / CutMix -------------------------------------------------------------------------------
@@ -124,14 +134,21 @@ def _mix_rows(layout, sampler, columns, hyper, blocks, generator, n, indices, im
     if sizes is not None and needs_size:
         raise ValueError("cutmix: per_sample=False draws one box for the whole batch, which needs one image size: "
                          "pass image_size=(H, W), or per_sample=True for per-sample image sizes")
-    # One draw for the batch: the row of its first sample, repeated. The generator still hands
-    # out n sample indices, as with per_sample=True.
+    # One draw for the batch: the row of its first sample, repeated (allocated before the generator
+    # moves). The generator still hands out n sample indices, as with per_sample=True.
     m = min(n, 1)
-    first = torch.empty(m, columns, dtype=torch.float64, device=device)
+    try:
+        rows = torch.empty(n, columns, dtype=torch.float64, device=device)
+    except RuntimeError as e:
+        raise_if_rows_too_large(e, n, columns, torch.float64)
+        raise
     stream, gen = resolve(generator, device, n, blocks, advance=idx is None)
+    first = rows[:m]
     run_rows(first, sampler, hyper, hw, sizes[:m] if sizes is not None else None, idx[:m] if idx is not None else None,
              stream, gen)
-    return layout.split(first.expand(n, columns).contiguous())
+    if n > 1:
+        rows[1:].copy_(first.expand(n - 1, columns))
+    return layout.split(rows)
 
 
 def mixup(generator, *, n=None, indices=None, image_size=None, device=None, alpha=1.0, per_sample=False):

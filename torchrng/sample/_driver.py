@@ -9,7 +9,7 @@ import torch
 
 from .. import _C
 from .. import _validate as v
-from .._streams import GeneratorLike, resolve
+from .._streams import GeneratorLike, give_back, resolve
 from ._layout import Layout
 
 _op = torch.ops.torchrng.sample_rows
@@ -128,10 +128,20 @@ def run_rows(out: torch.Tensor, sampler_id: int, hyper: list[float], hw, sizes, 
 def draw_rows(sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float], blocks_per_sample: int,
               generator: GeneratorLike, n, idx, hw, sizes, device, boxes=None, box_counts=None) -> torch.Tensor:
     """(n, columns) rows of the sampler's value type (bool, int64 or float64) from the native op."""
-    out = torch.empty(n, columns, dtype=dtype, device=device)  # ints, not a tuple: cheaper to parse
+    try:
+        out = torch.empty(n, columns, dtype=dtype, device=device)  # ints, not a tuple: cheaper to parse
+    except RuntimeError as e:
+        raise_if_rows_too_large(e, n, columns, dtype)
+        raise
     stream, gen = resolve(generator, device, n, blocks_per_sample, advance=idx is None)
     run_rows(out, sampler_id, hyper, hw, sizes, idx, stream, gen, boxes, box_counts)
     return out
+
+
+def raise_if_rows_too_large(error: RuntimeError, n: int, columns: int, dtype: torch.dtype) -> None:
+    """v.raise_if_too_large for the (n, columns) parameter rows of a batch: the error names n."""
+    request = f"n={n} samples of {columns} parameter value{'s' if columns != 1 else ''} each"
+    v.raise_if_too_large(error, request, (n, columns), dtype)
 
 
 def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float],
@@ -141,9 +151,16 @@ def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype,
     and one image size, the same tensors from one C++ call (no dispatcher, no Python view ops).
     `resolved`: the (stream, generator) pair of resolve(), when the caller needs the stream too."""
     stream, gen = resolved or resolve(generator, device, n, blocks_per_sample, advance=idx is None)
-    if idx is None and sizes is None and gen is None and eager_cpu_ok(device):
-        return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, hw[0], hw[1], stream, layout.fields)
-    rows = torch.empty(n, columns, dtype=dtype, device=device)
+    try:
+        if idx is None and sizes is None and gen is None and eager_cpu_ok(device):
+            return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, hw[0], hw[1], stream,
+                                  layout.fields)
+        rows = torch.empty(n, columns, dtype=dtype, device=device)
+    except RuntimeError as e:
+        if resolved is None and idx is None:
+            give_back(generator, stream, n)
+        raise_if_rows_too_large(e, n, columns, dtype)
+        raise
     run_rows(rows, sampler_id, hyper, hw, sizes, idx, stream, gen)
     return layout.split(rows)
 
