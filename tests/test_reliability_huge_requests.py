@@ -145,3 +145,35 @@ def test_allocation_failures_keep_their_type(message):
 def test_cuda_batch_too_large_is_an_out_of_memory_error_naming_n():
     with pytest.raises(torch.OutOfMemoryError, match=r"n=1099511627776 .*more than can be allocated"):
         S.affine(torchrng.key(0), n=2**40, image_size=HW, degrees=10, device="cuda")
+
+
+def _images():
+    return torch.rand(2, 3, 16, 16, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.parametrize("make, named", [
+    (lambda B: B.RandomResizedCrop((10**6, 10**6)), r"^RandomResizedCrop\(size=\(1000000, 1000000\).* on 2 images: "),
+    (lambda B: B.RandomCrop(10**6, pad_if_needed=True), r"^RandomCrop\(size=\(1000000, 1000000\).* on 2 images: "),
+    (lambda B: B.FusedResizedCrop((10**6, 10**6)), r"(?s)^FusedResizedCrop\(.*size=\(1000000, 1000000\)"),
+    (lambda B: B.Compose([B.RandomHorizontalFlip(), B.RandomCrop(5, padding=10**6)], fuse=False),
+     r"^transforms\[1\] RandomCrop\(size=\(5, 5\), padding=\[1000000, 1000000, 1000000, 1000000\]"),
+])
+def test_batch_transform_output_too_large_names_the_transform(make, named):
+    B = pytest.importorskip("torchrng.batch")
+    with pytest.raises(RuntimeError, match=named) as info:
+        make(B)(_images(), generator=torchrng.key(0))
+    assert "more than can be allocated" in str(info.value)
+
+
+@pytest.mark.parametrize("make, named", [
+    (lambda T: T.RandomResizedCrop((10**6, 10**6)), r"^RandomResizedCrop\(size=\(1000000, 1000000\)"),
+    (lambda T: T.RandomZoomOut(side_range=(10**5, 10**5 + 1), p=1.0), r"^RandomZoomOut\(.*side_range=\(100000, "),
+    (lambda T: T.Compose([T.RandomHorizontalFlip(), T.RandomCrop(5, padding=10**6)]),
+     r"^RandomCrop\(size=\(5, 5\), padding=\[1000000, 1000000, 1000000, 1000000\]"),
+])
+def test_drop_in_output_too_large_names_the_transform(make, named):
+    from torchrng import transforms as T
+
+    with pytest.raises(RuntimeError, match=named) as info:
+        make(T)(_images()[0], generator=torchrng.key(0))
+    assert "more than can be allocated" in str(info.value)

@@ -136,14 +136,18 @@ def _human_bytes(count: int) -> str:
     raise AssertionError("unreachable")
 
 
-def raise_if_too_large(error: RuntimeError, request: str, shape, dtype: torch.dtype) -> None:
-    """When `error` is torch failing to allocate a `shape` tensor of `dtype`, raises it again (the
-    same exception type, so torch.OutOfMemoryError stays one) with a message that names the
-    arguments that asked for it: `request`, such as "n=10**12 samples of 6 values". Returns for
-    any other error, which the caller re-raises as it is."""
+def raise_if_too_large(error: RuntimeError, request: str, shape=None, dtype: torch.dtype | None = None) -> None:
+    """When `error` is torch failing to allocate a tensor (of `shape` and `dtype`, where known),
+    raises it again (the same exception type, so torch.OutOfMemoryError stays one) with a message
+    that names the arguments that asked for it: `request`, such as "n=10**12 samples of 6 values".
+    Returns for any other error, and for one that already names its request (the innermost caller
+    knows best), which the caller re-raises as it is."""
     message = str(error)
-    if not _ALLOCATION_FAILURE.search(message):
+    if getattr(error, "torchrng_request", None) is not None or not _ALLOCATION_FAILURE.search(message):
         return
-    nbytes = math.prod(shape) * dtype.itemsize
-    raise type(error)(f"{request}: {_human_bytes(nbytes)} of {dtype} (shape {tuple(shape)}), more than can be "
-                      f"allocated ({message})") from error
+    size = ""
+    if shape is not None:
+        size = f" {_human_bytes(math.prod(shape) * dtype.itemsize)} of {dtype} (shape {tuple(shape)}),"
+    named = type(error)(f"{request}:{size} more than can be allocated ({message})")
+    named.torchrng_request = request
+    raise named from error

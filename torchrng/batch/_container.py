@@ -22,7 +22,7 @@ from torchvision.transforms.v2 import InterpolationMode
 from .._calls import check_streams, stream_id
 from ._augment import Normalize, ToDtype
 from ._color import ColorJitter, jitter_rows
-from ._core import BatchTransform, Draw, State
+from ._core import BatchTransform, Draw, State, raise_if_output_too_large
 from ._geometry import RandomHorizontalFlip, RandomResizedCrop, _crop_resize_boxes, _resize_masks, resized_crop
 
 __all__ = ["Compose", "FusedResizedCrop"]
@@ -63,7 +63,11 @@ class Compose(BatchTransform):
                     from ._core import resolve_draw
 
                     child_draw = resolve_draw(None, t.generator, None, state.n, state.images.device)
-                t._run(state, child_draw)
+                try:
+                    t._run(state, child_draw)
+                except RuntimeError as e:
+                    raise_if_output_too_large(e, t, state.n, f"transforms[{j}] ")
+                    raise
                 params.append(t.last_params)
             else:
                 imgs = state.images

@@ -25,6 +25,7 @@ from .._calls import check_generator
 from .._generator import Generator
 from .._keys import Key
 from .._streams import draw_key
+from .._validate import raise_if_too_large
 
 IMAGE_DTYPES = (torch.uint8, torch.float32, torch.float16, torch.bfloat16)
 
@@ -517,6 +518,12 @@ class State:
 # --------------------------------------------------------------------------------------------------
 
 
+def raise_if_output_too_large(error: RuntimeError, transform, n: int, where: str = "") -> None:
+    """raise_if_too_large for a batch transform that cannot allocate what it makes (a crop `size`
+    or `padding` far beyond memory): the request named is the transform with its arguments."""
+    raise_if_too_large(error, f"{where}{transform!r} on {n} image{'s' if n != 1 else ''}")
+
+
 class BatchTransform(torch.nn.Module):
     """Base of the torchrng.batch transforms.
 
@@ -550,7 +557,11 @@ class BatchTransform(torch.nn.Module):
                 indices=None):
         state = State(images, labels, boxes, masks, box_format)
         draw = resolve_draw(generator, self.generator, indices, state.n, state.images.device)
-        self._run(state, draw)
+        try:
+            self._run(state, draw)
+        except RuntimeError as e:
+            raise_if_output_too_large(e, self, state.n)
+            raise
         return state.pack(boxes is not None, masks is not None)
 
     def sample_params(self, images, *, generator=None, indices=None) -> dict:

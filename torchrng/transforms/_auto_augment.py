@@ -19,6 +19,7 @@ from torchvision.transforms.v2._utils import get_size
 
 from .. import _C
 from .._calls import resolve_call
+from .._validate import raise_if_too_large
 from ..sample import _auto_augment as AA
 from ..sample import _ids as ids
 from ._base import _ACTIVE, DropIn, drop_in
@@ -36,6 +37,9 @@ class _AutoAugmentDropIn(DropIn):
             row = self._decisions(height, width)
             self._record(True, {**self._report(row), "_call": call})
             return self._unflatten_and_insert_image_or_video(flat_inputs_with_spec, self._augment(image, row))
+        except RuntimeError as e:
+            raise_if_too_large(e, repr(self))
+            raise
         finally:
             _ACTIVE.reset(token)
 

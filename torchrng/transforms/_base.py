@@ -19,6 +19,7 @@ from torch.utils._pytree import tree_flatten, tree_unflatten
 
 from .. import _C
 from .._calls import Call, check_generator, resolve_call
+from .._validate import raise_if_too_large
 
 # (transform, call) of the forward in progress, so make_params reads the call's stream.
 _ACTIVE: contextvars.ContextVar[tuple[Any, Call] | None] = contextvars.ContextVar("torchrng_active", default=None)
@@ -120,6 +121,9 @@ class DropIn:
         token = _ACTIVE.set((self, call))
         try:
             return self._forward_with_params(inputs)
+        except RuntimeError as e:
+            raise_if_too_large(e, repr(self))  # an output size far beyond memory: say whose
+            raise
         finally:
             _ACTIVE.reset(token)
 

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torchvision.transforms import v2 as T
 
+from .._validate import raise_if_too_large
 from ..sample import _augment as A
 from ..sample import _color as C
 from ..sample import _ids as ids
@@ -235,6 +236,9 @@ class _Mix(DropIn):
         token = _ACTIVE.set((self, call))
         try:
             return self._tv_forward(*inputs)
+        except RuntimeError as e:
+            raise_if_too_large(e, repr(self))
+            raise
         finally:
             _ACTIVE.reset(token)
 
