@@ -82,7 +82,7 @@ def probability_arg(value, name: str = "p") -> float:
     return value
 
 
-_CPU = torch.device("cpu")
+CPU = torch.device("cpu")
 
 
 def device_arg(device) -> torch.device:
@@ -91,11 +91,11 @@ def device_arg(device) -> torch.device:
             # torch.get_default_device() is not traceable by dynamo; an empty factory tensor is.
             device = torch.empty(0).device
         elif torch._C._len_torch_function_stack() == 0 and torch._C._get_default_device() == "cpu":
-            return _CPU  # no device context is active: the fast common case
+            return CPU  # no device context is active: the fast common case
         else:
             device = torch.get_default_device()
-    elif device is _CPU or device == "cpu":
-        return _CPU
+    elif device is CPU or device == "cpu":
+        return CPU
     try:
         device = torch.device(device)
     except (RuntimeError, TypeError) as e:

@@ -15,6 +15,7 @@ from ._layout import Layout
 _op = torch.ops.torchrng.sample_rows
 _DTYPE_CODES = {torch.bool: 0, torch.int64: 1, torch.float64: 2}  # csrc/python_rows.cpp's kDtypes
 _PYTHON_KEY = torch._C.DispatchKey.Python
+_CPU = v.CPU  # the device device_arg returns for the CPU: an identity test is cheaper than .type
 
 EAGER_CPU = True
 """Whether draw_dict may take the eager CPU path (torchrng._C.sample_dict). The tests turn it off to
@@ -29,8 +30,8 @@ _dispatch_key_included = torch._C._dispatch_tls_is_dispatch_key_included
 def eager_cpu_ok(device: torch.device) -> bool:
     """Whether the C++ eager path may stand in for the op: on CPU, outside torch.compile and outside
     any torch function or dispatch mode (FakeTensorMode, tracing), which must see the op."""
-    return (EAGER_CPU and device.type == "cpu" and not _is_compiling() and _torch_function_stack_len() == 0
-            and not _dispatch_key_included(_PYTHON_KEY))
+    return (EAGER_CPU and (device is _CPU or device.type == "cpu") and not _is_compiling()
+            and _torch_function_stack_len() == 0 and not _dispatch_key_included(_PYTHON_KEY))
 
 MAX_SIDE = 1 << 31
 """Image heights and widths must be below 2**31 (so areas stay below 2**62 and every size a sampler
