@@ -359,3 +359,56 @@ def test_mixup_cutmix_match_torchvision(ours_cls, tv_cls, monkeypatch):
     assert torch.equal(state, torch.get_rng_state())
     with pytest.raises(ValueError):
         ours(images, labels[:3], generator=K)
+
+
+# --- attributes set after construction, scripting, stream ids, low-dimensional inputs ---------------
+
+
+def test_hyperparameters_set_after_construction_take_effect():
+    """As in torchvision, where forward reads the attributes: t.p = 0.0 turns a flip off (the
+    sampler's hyperparameters were once made only at construction)."""
+    x = torch.arange(12.0).view(1, 3, 4)
+    flip = T.RandomHorizontalFlip(p=1.0, generator=K)
+    assert torch.equal(flip(x), x.flip(-1))
+    flip.p = 0.0
+    assert torch.equal(flip(x), x)
+    rotation = T.RandomRotation(10, generator=K)
+    rotation.degrees = [90.0, 90.0]
+    assert rotation.sample_params(x) == {"angle": 90.0}
+    choice = T.RandomChoice([T.RandomHorizontalFlip(1.0), T.RandomVerticalFlip(1.0)], p=[1, 0], generator=K)
+    choice.p = [0.0, 1.0]
+    assert torch.equal(choice(x), x.flip(-2))
+    erasing = T.RandomErasing(p=1.0, value=3, generator=K)
+    assert erasing(torch.zeros(3, 8, 8)).max() == 3
+    erasing.value = [5.0]
+    assert erasing(torch.zeros(3, 8, 8)).max() == 5
+
+
+def test_scripting_like_torchvision_and_never_with_a_generator():
+    x = torch.arange(12.0).view(1, 3, 4)
+    scripted = torch.jit.script(T.RandomHorizontalFlip(p=1.0))  # torchvision's v1 class, as for TV
+    assert torch.equal(scripted(x), x.flip(-1))
+    assert torch.jit.script(T.RandomResizedCrop(3)) is not None
+    with pytest.raises(TypeError, match="generator cannot be scripted"):
+        torch.jit.script(T.RandomHorizontalFlip(generator=K))
+
+
+@pytest.mark.parametrize("stream, error", [(1.5, TypeError), (-1, ValueError), (True, TypeError), ([1], TypeError),
+                                           (2**64, ValueError)])
+def test_stream_ids_are_checked_where_given(stream, error):
+    import torchrng.batch as B
+
+    for make in (lambda: T.RandomRotation(10, stream=stream), lambda: T.Compose([T.RandomInvert()], stream=stream),
+                 lambda: B.RandomHorizontalFlip(stream=stream), lambda: T.Compose([T.RandomInvert()], streams=[stream])):
+        with pytest.raises(error, match="stream"):
+            make()
+    with pytest.raises(TypeError, match="streams"):
+        T.Compose([T.RandomInvert()], streams=5)
+    assert T.RandomRotation(10, stream="rotation").stream == "rotation"
+
+
+@pytest.mark.parametrize("make", [lambda: T.RandomResizedCrop(8), lambda: T.RandomCrop(2),
+                                  lambda: T.RandomAffine(10), lambda: T.RandomPerspective(p=1.0)])
+def test_inputs_below_two_dimensions_fail_as_in_torchvision(make):
+    with pytest.raises(TypeError, match="at least two dimensions"):
+        make()(torch.rand(5), generator=K)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+from numbers import Integral
 from typing import NamedTuple
 
 import torch
@@ -122,11 +123,24 @@ def resolve_call(forward_generator, ctor_generator) -> Call:
     return Call(k._k0, k._k1, 0)
 
 
+def check_stream(stream, name: str = "stream"):
+    """A stream id: None, an int in [0, 2**64) or a str (what Key.fold_in takes)."""
+    if stream is None or isinstance(stream, str):
+        return stream
+    if isinstance(stream, bool) or not isinstance(stream, Integral):
+        raise TypeError(f"{name} must be an int in [0, 2**64), a str or None, got {type(stream).__name__} {stream!r}")
+    if not 0 <= stream < 1 << 64:
+        raise ValueError(f"{name} must be an int in [0, 2**64), a str or None, got {stream}")
+    return int(stream)
+
+
 def check_streams(streams, count: int):
     """A container's `streams=` argument: None, or one distinct id (or None) per child."""
     if streams is None:
         return None
-    streams = list(streams)
+    if isinstance(streams, (str, bytes)) or not hasattr(streams, "__iter__"):
+        raise TypeError(f"streams must be a sequence of stream ids (one per transform), got {type(streams).__name__}")
+    streams = [check_stream(s, f"streams[{j}]") for j, s in enumerate(streams)]
     if len(streams) != count:
         raise ValueError(f"streams must have one entry per transform: {len(streams)} != {count}")
     ids = [s for s in streams if s is not None]

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import torch
 from torchvision import tv_tensors
 
-from .._calls import check_generator
+from .._calls import check_generator, check_stream
 from .._generator import Generator
 from .._keys import Key
 from .._streams import draw_key
@@ -537,7 +537,7 @@ class BatchTransform(torch.nn.Module):
     def __init__(self, *, generator=None, stream=None):
         super().__init__()
         self.generator = check_generator(generator)
-        self.stream = stream
+        self.stream = check_stream(stream)
         self.last_params: dict | None = None
 
     # -- subclass hooks --

@@ -18,7 +18,7 @@ import torch
 from torch.utils._pytree import tree_flatten, tree_unflatten
 
 from .. import _C
-from .._calls import Call, check_generator, resolve_call
+from .._calls import Call, check_generator, check_stream, resolve_call
 from .._validate import raise_if_too_large
 
 # (transform, call) of the forward in progress, so make_params reads the call's stream.
@@ -62,6 +62,12 @@ GENERATOR_DOC = """
 """
 
 
+# Attributes of ours, not torchvision hyperparameters; and what is made from the hyperparameters
+# (dropped when one is set, remade on use).
+_OWN_ATTRIBUTES = ("generator", "stream", "last_params", "training")
+_DERIVED_ATTRIBUTES = ("_hyper_cache", "_fill_tensor")
+
+
 class DropIn:
     """Mixin for a torchvision v2 transform whose parameters come from torchrng streams.
 
@@ -77,12 +83,38 @@ class DropIn:
     def __init__(self, *args, generator=None, stream=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.generator = check_generator(generator)
-        self.stream = stream
+        self.stream = check_stream(stream)
         self.last_params: dict | None = None
-        self._hyper_values = tuple(self._hyper()) if self._sampler >= 0 else ()
+        self._hyper_values  # validated now: a bad hyperparameter fails at construction
 
     def _hyper(self) -> list[float]:
         return []
+
+    @property
+    def _hyper_values(self) -> tuple:
+        """The sampler's hyperparameters, made once from the torchvision attributes and again after
+        one of them is set (t.p = 0.0 takes effect, as in torchvision)."""
+        values = self.__dict__.get("_hyper_cache")
+        if values is None:
+            values = self.__dict__["_hyper_cache"] = tuple(self._hyper()) if self._sampler >= 0 else ()
+        return values
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name[0] != "_" and name not in _OWN_ATTRIBUTES:
+            for derived in _DERIVED_ATTRIBUTES:
+                self.__dict__.pop(derived, None)
+
+    def _extract_params_for_v1_transform(self) -> dict[str, Any]:
+        """torch.jit.script turns a v2 transform into torchvision's v1 class, which draws from the
+        global RNG: without a generator that is what torchvision does; with one it would be lost."""
+        if self.generator is not None:
+            raise TypeError(f"{type(self).__name__} with a generator cannot be scripted: torch.jit.script converts it "
+                            "to torchvision's v1 transform, which draws from the global RNG")
+        params = super()._extract_params_for_v1_transform()
+        for name in _OWN_ATTRIBUTES:
+            params.pop(name, None)
+        return params
 
     # --- the call's stream -----------------------------------------------------------------
 
@@ -200,8 +232,8 @@ def query_size(flat_inputs: list[Any]) -> tuple[int, int]:
 
     sizes = set()
     for x in flat_inputs:
-        if type(x) not in (tv_tensors.Image, tv_tensors.Video, torch.Tensor):
-            return tv_query_size(flat_inputs)
+        if type(x) not in (tv_tensors.Image, tv_tensors.Video, torch.Tensor) or x.ndim < 2:
+            return tv_query_size(flat_inputs)  # torchvision's own errors, for fewer than 2 dimensions too
         shape = x.shape  # tv_tensors' own shape property is the cheapest route (no __torch_function__)
         sizes.add((shape[-2], shape[-1]))
     if len(sizes) != 1:

@@ -16,7 +16,7 @@ from typing import Any
 from torchvision.transforms import v2 as T
 
 from .. import _C
-from .._calls import Call, check_generator, check_streams, resolve_call, stream_id
+from .._calls import Call, check_generator, check_stream, check_streams, resolve_call, stream_id
 from ..sample import _geometry as G
 from ._base import _RECORDER, DropIn
 
@@ -24,7 +24,7 @@ from ._base import _RECORDER, DropIn
 class Container:
     def _setup(self, generator, stream, streams):
         self.generator = check_generator(generator)
-        self.stream = stream
+        self.stream = check_stream(stream)
         self.streams = check_streams(streams, len(self.transforms))
         self.last_params: dict | None = None
 
@@ -106,6 +106,11 @@ class RandomChoice(Container, T.RandomChoice):
         # (1e308, 1e308) into zeros.
         self._cumulative = cumulative
         self._setup(generator, stream, streams)
+
+    def __setattr__(self, name, value) -> None:
+        super().__setattr__(name, value)
+        if name == "p":  # new weights (t.p = [...]) take effect, as in torchvision
+            self.__dict__.pop("_cumulative", None)
 
     def _decide(self, call: Call) -> dict:
         from ..sample._containers import choice_cumulative
