@@ -797,3 +797,26 @@ def test_repr_and_module_behaviour():
     assert "fused=True" in repr(c)
     assert isinstance(c, torch.nn.Module) and len(list(c.children())) >= 3
     assert math.isfinite(float(B.RandomHorizontalFlip(0.25).p))
+
+
+@pytest.mark.parametrize("make, make_tv, size", [
+    (lambda: B.RandomResizedCrop(8), lambda: TV.RandomResizedCrop(8), (8, 8)),
+    (lambda: B.RandomCrop(6), lambda: TV.RandomCrop(6), (6, 6)),
+])
+def test_list_of_images_with_masks_through_fixed_size_crops(make, make_tv, size):
+    """A list in, one tensor out (every output has the crop's size): the masks too, as a Mask
+    (this once failed inside tv_tensors.wrap, given the list of the inputs' types)."""
+    g = torch.Generator().manual_seed(5)
+    sizes = [(9, 11), (12, 7), (9, 11)]
+    images = [torch.randint(0, 256, (3, *hw), dtype=torch.uint8, generator=g) for hw in sizes]
+    masks = [tv_tensors.Mask(torch.randint(0, 5, hw, dtype=torch.uint8, generator=g)) for hw in sizes]
+    t, tv = make(), make_tv()
+    out, out_masks = t(images, masks=masks, generator=K)
+    assert isinstance(out_masks, tv_tensors.Mask) and tuple(out_masks.shape) == (3, *size)
+    for i in range(3):
+        p = row(t.last_params, i)
+        assert torch.equal(out_masks[i], tv.transform(masks[i], p)), i
+        # uint8 bilinear resizing: within one level of torchvision's fixed-point kernel (docs/batch.md)
+        assert (out[i].int() - tv.transform(images[i], p).int()).abs().max() <= 1, i
+    plain = t(images, masks=[m.as_subclass(torch.Tensor) for m in masks], generator=K)[1]
+    assert type(plain) is torch.Tensor and torch.equal(plain, out_masks.as_subclass(torch.Tensor))

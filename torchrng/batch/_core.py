@@ -455,7 +455,10 @@ class Masks:
         v = self.images.tensor if self.images.tensor is not None else self.images.items
         if isinstance(v, torch.Tensor):
             v = v.squeeze(1) if self.squeeze else v
-            return tv_tensors.wrap(v, like=self.likes) if self.likes is not None else v
+            like = self.likes
+            if isinstance(like, list):  # a list of masks made one tensor (a fixed-size crop): the first's type
+                like = next((m for m in like if m is not None), None)
+            return tv_tensors.wrap(v, like=like) if like is not None else v
         res = []
         for i, m in enumerate(v):
             m = m.squeeze(0) if self.squeeze else m
