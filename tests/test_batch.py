@@ -820,3 +820,18 @@ def test_list_of_images_with_masks_through_fixed_size_crops(make, make_tv, size)
         assert (out[i].int() - tv.transform(images[i], p).int()).abs().max() <= 1, i
     plain = t(images, masks=[m.as_subclass(torch.Tensor) for m in masks], generator=K)[1]
     assert type(plain) is torch.Tensor and torch.equal(plain, out_masks.as_subclass(torch.Tensor))
+
+
+def test_random_crop_of_the_whole_image_leaves_boxes_as_torchvision_does():
+    """needs_crop and needs_pad both False: torchvision's transform returns the boxes untouched
+    (no clamp); a sample that is cropped gets them clamped, as F.crop does."""
+    g = torch.Generator().manual_seed(2)
+    images = torch.randint(0, 256, (4, 3, 9, 11), dtype=torch.uint8, generator=g)
+    boxes = torch.tensor([[-2.0, 1.0, 13.0, 6.0], [3.0, -1.0, 8.0, 12.0]]).expand(4, 2, 4)
+    box_list = [tv_tensors.BoundingBoxes(boxes[i], format="XYXY", canvas_size=(9, 11)) for i in range(4)]
+    for size in ((9, 11), (7, 8)):
+        t, tv = B.RandomCrop(size), TV.RandomCrop(size)
+        _, out = t(images, boxes=box_list, generator=K)
+        for i in range(4):
+            assert torch.equal(out[i], tv.transform(box_list[i], row(t.last_params, i))), (size, i)
+    assert torch.equal(out[0], box_list[0]) is False  # the (7, 8) crops clamp

@@ -384,7 +384,9 @@ class RandomCrop(BatchTransform):
             shift = torch.stack((params["left"], params["top"], params["left"], params["top"]), -1).to(dt)
             xyxy = xyxy - shift.unsqueeze(1)
             if b.clamp:
-                xyxy = _clamp_boxes(xyxy, float(ch), float(cw))
+                # torchvision clamps inside F.crop and F.pad: a sample that needs neither keeps its boxes
+                moved = (params["needs_crop"] | params["needs_pad"]).view(-1, 1, 1)
+                xyxy = torch.where(moved, _clamp_boxes(xyxy, float(ch), float(cw)), xyxy)
             b.xyxy = xyxy
 
         def crop(images: Images, fill, padding_mode):
