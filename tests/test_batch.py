@@ -835,3 +835,23 @@ def test_random_crop_of_the_whole_image_leaves_boxes_as_torchvision_does():
         for i in range(4):
             assert torch.equal(out[i], tv.transform(box_list[i], row(t.last_params, i))), (size, i)
     assert torch.equal(out[0], box_list[0]) is False  # the (7, 8) crops clamp
+
+
+@pytest.mark.parametrize("make, make_tv", [
+    (lambda: B.RandomRotation(10), lambda: TV.RandomRotation(10)),
+    (lambda: B.RandomResizedCrop(8), lambda: TV.RandomResizedCrop(8)),
+    (lambda: B.RandomAffine(10), lambda: TV.RandomAffine(10)),
+    (lambda: B.RandomCrop(6, padding=2), lambda: TV.RandomCrop(6, padding=2)),
+])
+def test_each_box_set_clamps_by_its_own_clamping_mode(make, make_tv):
+    """clamping_mode=None on one sample's BoundingBoxes leaves the others clamped (one flag for
+    the batch once turned clamping off for every sample)."""
+    images = torch.randint(0, 256, (3, 3, 9, 11), dtype=torch.uint8, generator=torch.Generator().manual_seed(4))
+    raw = torch.tensor([[-3.0, 1.0, 14.0, 6.0], [2.0, -2.0, 5.0, 10.5]])
+    box_list = [tv_tensors.BoundingBoxes(raw, format="XYXY", canvas_size=(9, 11), clamping_mode=mode)
+                for mode in (None, "soft", "hard")]
+    t, tv = make(), make_tv()
+    _, out = t(images, boxes=box_list, generator=K)
+    for i in range(3):
+        ref = tv.transform(box_list[i], row(t.last_params, i))
+        torch.testing.assert_close(out[i], ref, rtol=0, atol=1e-5, msg=f"sample {i}")

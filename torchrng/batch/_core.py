@@ -322,6 +322,18 @@ def from_xyxy(b: torch.Tensor, fmt: str) -> torch.Tensor:
     return torch.stack(((x1 + x2) * 0.5, (y1 + y2) * 0.5, x2 - x1, y2 - y1), dim=-1)
 
 
+def clamp_boxes(xyxy: torch.Tensor, h, w) -> torch.Tensor:
+    x = xyxy[..., 0::2]
+    y = xyxy[..., 1::2]
+    if isinstance(w, torch.Tensor):
+        x = torch.minimum(x.clamp(min=0), w.unsqueeze(-1))
+        y = torch.minimum(y.clamp(min=0), h.unsqueeze(-1))
+    else:
+        x = x.clamp(0, w)
+        y = y.clamp(0, h)
+    return torch.stack((x[..., 0], y[..., 0], x[..., 1], y[..., 1]), dim=-1)
+
+
 class Boxes:
     """Boxes of a batch, held as padded (B, M, 4) XYXY floats plus what is needed to give them
     back in the caller's form (a list of tensors / BoundingBoxes, a padded tensor, PaddedBoxes)."""
@@ -356,18 +368,18 @@ class Boxes:
         if len(boxes) != n:
             raise ValueError(f"boxes: expected one box set per image ({n}), got {len(boxes)}")
         self.form, self.fmt = "list", "XYXY"
-        sets, self.formats, self.dtypes, self.likes = [], [], [], []
+        sets, self.formats, self.dtypes, self.likes, clamps = [], [], [], [], []
         for i, b in enumerate(boxes):
             if not isinstance(b, torch.Tensor):
                 raise TypeError(f"boxes[{i}] must be a tensor, got {type(b).__name__}")
             if isinstance(b, tv_tensors.BoundingBoxes):
                 fmt = _format_name(b.format)
-                if b.clamping_mode is None:
-                    self.clamp = False
+                clamps.append(b.clamping_mode is not None)
                 self.likes.append(b)
                 b = b.as_subclass(torch.Tensor)
             else:
                 fmt = _format_name(box_format)
+                clamps.append(True)
                 self.likes.append(None)
             if b.dim() != 2 or b.shape[1] != 4:
                 raise ValueError(f"boxes[{i}] must have shape (M, 4), got {tuple(b.shape)}")
@@ -376,6 +388,8 @@ class Boxes:
             self.formats.append(fmt)
             self.dtypes.append(b.dtype)
             sets.append(to_xyxy(b if b.is_floating_point() else b.float(), fmt))
+        # torchvision clamps each set unless its clamping_mode is None: one flag, or one per sample
+        self.clamp = all(clamps) or (any(clamps) and torch.tensor(clamps, device=device).view(-1, 1, 1))
         self.counts = [s.shape[0] for s in sets]
         work = torch.float64 if any(s.dtype == torch.float64 for s in sets) else torch.float32
         m = max(self.counts)
@@ -383,6 +397,14 @@ class Boxes:
                   else s.to(work) for s in sets]
         self.xyxy = torch.stack(padded) if m else torch.zeros((n, 0, 4), dtype=work, device=device)
         self.dtype = work
+
+    def clamped(self, xyxy: torch.Tensor, h, w) -> torch.Tensor:
+        """xyxy clamped to the canvas (h, w: numbers, or one per sample) where torchvision clamps:
+        every sample, none, or those whose BoundingBoxes' clamping_mode is not None."""
+        if self.clamp is False:
+            return xyxy
+        clamped = clamp_boxes(xyxy, h, w)
+        return clamped if self.clamp is True else torch.where(self.clamp, clamped, xyxy)
 
     def output(self, canvas: list[tuple[int, int]]):
         """The boxes in the caller's form, for output canvas sizes `canvas` (one (H, W) per sample)."""

@@ -66,18 +66,6 @@ def _canvas(images: Images, dtype: torch.dtype):
     return s[:, 0:1], s[:, 1:2]
 
 
-def _clamp_boxes(xyxy: torch.Tensor, h, w) -> torch.Tensor:
-    x = xyxy[..., 0::2]
-    y = xyxy[..., 1::2]
-    if isinstance(w, torch.Tensor):
-        x = torch.minimum(x.clamp(min=0), w.unsqueeze(-1))
-        y = torch.minimum(y.clamp(min=0), h.unsqueeze(-1))
-    else:
-        x = x.clamp(0, w)
-        y = y.clamp(0, h)
-    return torch.stack((x[..., 0], y[..., 0], x[..., 1], y[..., 1]), dim=-1)
-
-
 def _fill_arg(fill, name: str = "fill"):
     """torchvision's fill for images and masks: a number, a sequence (images only; masks get 0), or a
     dict keyed by tv_tensors.Image / tv_tensors.Mask (or 'image' / 'mask')."""
@@ -218,8 +206,7 @@ def _crop_resize_boxes(state: State, top, left, height, width, size) -> None:
     shift = torch.stack((left, top, left, top), dim=-1).to(dt).unsqueeze(1)
     xyxy = b.xyxy - shift
     hh, ww = height.to(dt).view(-1, 1), width.to(dt).view(-1, 1)
-    if b.clamp:
-        xyxy = _clamp_boxes(xyxy, hh, ww)
+    xyxy = b.clamped(xyxy, hh, ww)
     oh, ow = size
     # torchvision: ratios = torch.tensor([new_w / old_w, new_h / old_h]) (float32), skipped when
     # the crop already has the output size
@@ -379,14 +366,13 @@ class RandomCrop(BatchTransform):
                 xyxy = b.xyxy + torch.stack((t[:, 0], t[:, 1], t[:, 0], t[:, 1]), -1).unsqueeze(1)
                 padded = any(any(p) for p in pads)
                 ph, pw = t[:, 2:3], t[:, 3:4]
-            if b.clamp and padded:
-                xyxy = _clamp_boxes(xyxy, ph, pw)
+            if padded:
+                xyxy = b.clamped(xyxy, ph, pw)
             shift = torch.stack((params["left"], params["top"], params["left"], params["top"]), -1).to(dt)
             xyxy = xyxy - shift.unsqueeze(1)
-            if b.clamp:
-                # torchvision clamps inside F.crop and F.pad: a sample that needs neither keeps its boxes
-                moved = (params["needs_crop"] | params["needs_pad"]).view(-1, 1, 1)
-                xyxy = torch.where(moved, _clamp_boxes(xyxy, float(ch), float(cw)), xyxy)
+            # torchvision clamps inside F.crop and F.pad: a sample that needs neither keeps its boxes
+            moved = (params["needs_crop"] | params["needs_pad"]).view(-1, 1, 1)
+            xyxy = torch.where(moved, b.clamped(xyxy, float(ch), float(cw)), xyxy)
             b.xyxy = xyxy
 
         def crop(images: Images, fill, padding_mode):
@@ -573,9 +559,7 @@ class _AffineLike(_Warp):
         moved = pts.bmm(m.transpose(1, 2)).view(b.xyxy.shape[0], -1, 4, 2)
         mins, maxs = torch.aminmax(moved, dim=2)
         xyxy = torch.cat((mins, maxs), dim=-1)
-        if b.clamp:
-            h, w = _canvas(state.images, dt)
-            xyxy = _clamp_boxes(xyxy, h, w)
+        xyxy = b.clamped(xyxy, *_canvas(state.images, dt))
         b.xyxy = xyxy
 
 
@@ -688,7 +672,5 @@ class RandomPerspective(_Warp):
         moved = moved.view(b.xyxy.shape[0], -1, 4, 2)
         mins, maxs = torch.aminmax(moved, dim=2)
         xyxy = torch.cat((mins, maxs), dim=-1)
-        if b.clamp:
-            h, w = _canvas(state.images, dt)
-            xyxy = _clamp_boxes(xyxy, h, w)
+        xyxy = b.clamped(xyxy, *_canvas(state.images, dt))
         b.xyxy = torch.where(params["apply"].view(-1, 1, 1), xyxy, b.xyxy)
