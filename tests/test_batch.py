@@ -855,3 +855,20 @@ def test_each_box_set_clamps_by_its_own_clamping_mode(make, make_tv):
     for i in range(3):
         ref = tv.transform(box_list[i], row(t.last_params, i))
         torch.testing.assert_close(out[i], ref, rtol=0, atol=1e-5, msg=f"sample {i}")
+
+
+def test_fused_compose_takes_the_streams_and_channels_the_unfused_one_takes():
+    """A crop with its own stream id and no ColorJitter (the ToDtype's position id once collided
+    with it as the unused jitter stream), and 17 channels to normalise (past the fused kernel's 16:
+    the Compose runs its children instead)."""
+    g = torch.Generator().manual_seed(8)
+
+    def recipe(channels):
+        seq = [B.RandomResizedCrop(8, stream=2), B.RandomHorizontalFlip(), B.ToDtype(torch.float32, scale=True)]
+        return seq + [B.Normalize([0.5] * channels, [0.25] * channels)]
+
+    for channels in (3, 17):
+        x = torch.randint(0, 256, (4, channels, 16, 12), dtype=torch.uint8, generator=g)
+        fused, unfused = B.Compose(recipe(channels)), B.Compose(recipe(channels), fuse=False)
+        assert fused.fused is not None
+        assert torch.equal(fused(x, generator=K), unfused(x, generator=K)), channels

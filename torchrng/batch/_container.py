@@ -19,13 +19,15 @@ from collections.abc import Sequence
 import torch
 from torchvision.transforms.v2 import InterpolationMode
 
-from .._calls import check_streams, stream_id
+from .._calls import check_stream, check_streams, stream_id
 from ._augment import Normalize, ToDtype
 from ._color import ColorJitter, jitter_rows
 from ._core import BatchTransform, Draw, State, raise_if_output_too_large
 from ._geometry import RandomHorizontalFlip, RandomResizedCrop, _crop_resize_boxes, _resize_masks, resized_crop
 
 __all__ = ["Compose", "FusedResizedCrop"]
+
+MAX_NORMALIZE_CHANNELS = 16  # csrc/batch/fused.h's kMaxChannels: the fused kernel's mean and std arrays
 
 
 class Compose(BatchTransform):
@@ -49,8 +51,7 @@ class Compose(BatchTransform):
         self.fused = FusedResizedCrop.from_sequence(self.transforms, self.streams) if fuse else None
 
     def _run(self, state: State, draw: Draw) -> None:
-        if self.fused is not None and state.images.dtype in (torch.uint8, torch.float32, torch.float16,
-                                                               torch.bfloat16):
+        if self.fused is not None and self.fused.handles(state.images):
             self.fused._run(state, draw)
             self.last_params = self.fused.last_params
             return
@@ -111,10 +112,17 @@ class FusedResizedCrop(BatchTransform):
         self.normalize = Normalize(mean, std) if mean is not None else None
         if self.normalize is not None and not dtype.is_floating_point:
             raise ValueError(f"Normalize needs a floating dtype, got dtype={dtype}")
-        streams = tuple(streams)
-        if len(streams) != 3 or len(set(streams)) != 3:
-            raise ValueError(f"streams must hold three distinct stream ids (crop, flip, jitter), got {streams}")
+        streams = tuple(check_stream(s, "streams") for s in streams)
+        used = streams[:3] if has_jitter else streams[:2]  # without ColorJitter its stream is never read
+        if len(streams) != 3 or len(set(used)) != len(used):
+            raise ValueError(f"streams must hold three stream ids (crop, flip, jitter), distinct where used, got {streams}")
         self.streams = streams
+
+    def handles(self, images) -> bool:
+        """Whether the fused kernel takes these images (Compose falls back to its children when not):
+        the four image dtypes, and at most 16 channels to normalise."""
+        return images.dtype in (torch.uint8, torch.float32, torch.float16, torch.bfloat16) and (
+            self.normalize is None or images.channels <= MAX_NORMALIZE_CHANNELS)
 
     @classmethod
     def from_sequence(cls, transforms, streams=None):
