@@ -872,3 +872,24 @@ def test_fused_compose_takes_the_streams_and_channels_the_unfused_one_takes():
         fused, unfused = B.Compose(recipe(channels)), B.Compose(recipe(channels), fuse=False)
         assert fused.fused is not None
         assert torch.equal(fused(x, generator=K), unfused(x, generator=K)), channels
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.float16, torch.bfloat16])
+def test_mixed_soft_labels_equal_torchvision_in_their_dtype(dtype):
+    """Soft (probability) labels in any float dtype mix exactly as torchvision's: float64 labels
+    in float64 (the lambda was once rounded to float32 first, ~2e-8 off)."""
+    x = torch.rand(4, 3, 7, 9, generator=torch.Generator().manual_seed(1))
+    labels = torch.softmax(torch.randn(4, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(2)),
+                           -1).to(dtype)
+    for cls, tv_cls in ((B.MixUp, TV.MixUp), (B.CutMix, TV.CutMix)):
+        t = cls(alpha=0.7, num_classes=5)
+        _, lab = t(x, labels, generator=K)
+        p = t.last_params
+        tvp = {"labels": labels, "batch_size": 4}
+        if cls is B.MixUp:
+            tvp["lam"] = float(p["lam"][0])
+        else:
+            tvp["box"] = tuple(int(v) for v in p["box"][0])
+            tvp["lam_adjusted"] = float(p["lam_adjusted"][0])
+        ref = tv_cls(alpha=0.7, num_classes=5).transform(labels, tvp)
+        assert lab.dtype == ref.dtype and torch.equal(lab, ref), cls.__name__

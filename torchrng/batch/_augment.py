@@ -193,11 +193,14 @@ class RandomErasing(BatchTransform):
 
 
 def _scaled(t: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
-    """t.mul(python_float) with one factor per sample: computed in t's opmath (float32 for the
-    half types), rounded once to t's dtype, as torch does for a Python scalar."""
+    """t.mul(python_float) with one factor per sample: computed in t's opmath (float64 for float64,
+    float32 otherwise, the half types included), rounded once to t's dtype, as torch does for a
+    Python scalar."""
+    if t.dtype == torch.float64:
+        return t * batch_view(factor.to(torch.float64), t.dim())
     f = batch_view(factor.to(torch.float32), t.dim())
-    if t.dtype in (torch.float32, torch.float64):
-        return t * f.to(t.dtype)
+    if t.dtype == torch.float32:
+        return t * f
     return (t.to(torch.float32) * f).to(t.dtype)
 
 
