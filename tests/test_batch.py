@@ -893,3 +893,15 @@ def test_mixed_soft_labels_equal_torchvision_in_their_dtype(dtype):
             tvp["lam_adjusted"] = float(p["lam_adjusted"][0])
         ref = tv_cls(alpha=0.7, num_classes=5).transform(labels, tvp)
         assert lab.dtype == ref.dtype and torch.equal(lab, ref), cls.__name__
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16])
+def test_fused_float_to_uint8_equals_the_children(dtype):
+    """Float images converted to uint8: the children's result (torchvision's to_dtype in the input
+    type, no clamp; 1.0 in float16 wraps to 0 there), which the fused kernel did not give."""
+    g = torch.Generator().manual_seed(6)
+    x = torch.rand(3, 3, 14, 10, generator=g).to(dtype)
+    x[:, :, :2] = 1.0
+    for interpolation in (TV.InterpolationMode.BILINEAR, TV.InterpolationMode.BICUBIC):
+        fused = B.FusedResizedCrop(7, interpolation=interpolation, brightness=0.3, dtype=torch.uint8)
+        assert torch.equal(fused(x, generator=K), fused.unfused()(x, generator=K))

@@ -119,10 +119,22 @@ class FusedResizedCrop(BatchTransform):
         self.streams = streams
 
     def handles(self, images) -> bool:
-        """Whether the fused kernel takes these images (Compose falls back to its children when not):
-        the four image dtypes, and at most 16 channels to normalise."""
+        """Whether the fused kernel gives these images the children's result (otherwise the children
+        run, with the same parameters): the four image dtypes, at most 16 channels to normalise, and
+        not float to uint8 (torchvision's to_dtype scales in the input's own float type and does not
+        clamp; the kernel computes in float32 and clamps)."""
         return images.dtype in (torch.uint8, torch.float32, torch.float16, torch.bfloat16) and (
-            self.normalize is None or images.channels <= MAX_NORMALIZE_CHANNELS)
+            self.normalize is None or images.channels <= MAX_NORMALIZE_CHANNELS) and not (
+            images.dtype.is_floating_point and self.to_dtype.dtype == torch.uint8)
+
+    def _apply_children(self, state: State, params: dict) -> None:
+        self.crop._apply(state, params["crop"])
+        self.flip._apply(state, params["flip"])
+        if self.jitter is not None:
+            self.jitter._apply(state, params["jitter"])
+        self.to_dtype._apply(state, {})
+        if self.normalize is not None:
+            self.normalize._apply(state, {})
 
     @classmethod
     def from_sequence(cls, transforms, streams=None):
@@ -172,6 +184,8 @@ class FusedResizedCrop(BatchTransform):
         return params
 
     def _apply(self, state: State, params: dict) -> None:
+        if not self.handles(state.images):
+            return self._apply_children(state, params)
         crop, flip = params["crop"], params["flip"]["apply"]
         top, left, height, width = (crop[k] for k in ("top", "left", "height", "width"))
         if state.boxes is not None:
