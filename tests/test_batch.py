@@ -905,3 +905,25 @@ def test_fused_float_to_uint8_equals_the_children(dtype):
     for interpolation in (TV.InterpolationMode.BILINEAR, TV.InterpolationMode.BICUBIC):
         fused = B.FusedResizedCrop(7, interpolation=interpolation, brightness=0.3, dtype=torch.uint8)
         assert torch.equal(fused(x, generator=K), fused.unfused()(x, generator=K))
+
+
+@pytest.mark.parametrize("fuse", [True, False])
+def test_compose_last_params_replay_in_either_form(fuse):
+    """Fused or not, last_params is {'transforms': [one entry per child]} (the children's own
+    last_params set too), and apply_params replays it (both once failed or differed)."""
+    x = _images(torch.uint8)
+    c = B.Compose([B.RandomResizedCrop(8), B.RandomHorizontalFlip(), B.ColorJitter(0.3, 0.3),
+                   B.ToDtype(torch.float32, scale=True), lambda t: t * 2], fuse=fuse)
+    y = c(x, generator=K)
+    assert (c.fused is not None) is False  # the trailing callable is not the recipe
+    recipe = B.Compose([B.RandomResizedCrop(8), B.RandomHorizontalFlip(), B.ToDtype(torch.float32, scale=True)],
+                       fuse=fuse)
+    z = recipe(x, generator=K)
+    assert (recipe.fused is not None) is fuse
+    for comp, out in ((c, y), (recipe, z)):
+        entries = comp.last_params["transforms"]
+        assert len(entries) == len(comp.transforms)
+        assert all(t.last_params is p for t, p in zip(comp.transforms, entries) if isinstance(t, B.BatchTransform))
+        assert torch.equal(comp.apply_params(x, comp.last_params), out)
+    with pytest.raises(ValueError, match="last_params"):
+        recipe.apply_params(x, {"crop": {}})

@@ -30,6 +30,12 @@ __all__ = ["Compose", "FusedResizedCrop"]
 MAX_NORMALIZE_CHANNELS = 16  # csrc/batch/fused.h's kMaxChannels: the fused kernel's mean and std arrays
 
 
+def _apply_plain(fn, state: State) -> None:
+    """A plain callable in a Compose: applied to the images as they are (a tensor or a list)."""
+    imgs = state.images
+    state.set_images(fn(imgs.tensor if imgs.tensor is not None else imgs.items))
+
+
 class Compose(BatchTransform):
     """Runs batch transforms in sequence, child j drawing from (key.fold_in(stream id), same
     indices). Plain callables are applied to the images. With fuse=True (default), a sequence
@@ -53,7 +59,13 @@ class Compose(BatchTransform):
     def _run(self, state: State, draw: Draw) -> None:
         if self.fused is not None and self.fused.handles(state.images):
             self.fused._run(state, draw)
-            self.last_params = self.fused.last_params
+            # the children's parameters, as the unfused run records them (ToDtype and Normalize draw none)
+            fused = self.fused.last_params
+            drawn = [fused["crop"], fused["flip"]] + ([fused["jitter"]] if "jitter" in fused else [])
+            params = drawn + [{}] * (len(self.transforms) - len(drawn))
+            for t, p in zip(self.transforms, params):
+                t.last_params = p
+            self.last_params = {"transforms": params}
             return
         params = []
         for j, t in enumerate(self.transforms):
@@ -71,11 +83,21 @@ class Compose(BatchTransform):
                     raise
                 params.append(t.last_params)
             else:
-                imgs = state.images
-                value = imgs.tensor if imgs.tensor is not None else imgs.items
-                state.set_images(t(value))
+                _apply_plain(t, state)
                 params.append(None)
         self.last_params = {"transforms": params}
+
+    def _apply(self, state: State, params: dict) -> None:
+        """apply_params: each child applies its own entry of a Compose's last_params."""
+        entries = params.get("transforms") if isinstance(params, dict) else None
+        if not isinstance(entries, (list, tuple)) or len(entries) != len(self.transforms):
+            raise ValueError("Compose.apply_params: params must be a Compose's last_params, {'transforms': [one entry "
+                             f"per child ({len(self.transforms)})]}}, got {type(params).__name__}")
+        for t, p in zip(self.transforms, entries):
+            if isinstance(t, BatchTransform):
+                t._apply(state, p)
+            else:
+                _apply_plain(t, state)
 
     def sample_params(self, images, *, generator=None, indices=None):
         raise NotImplementedError("Compose.sample_params: a child's parameters can depend on the sizes the earlier "
