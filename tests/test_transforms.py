@@ -412,3 +412,32 @@ def test_stream_ids_are_checked_where_given(stream, error):
 def test_inputs_below_two_dimensions_fail_as_in_torchvision(make):
     with pytest.raises(TypeError, match="at least two dimensions"):
         make()(torch.rand(5), generator=K)
+
+
+@pytest.mark.parametrize("name", ["MixUp", "CutMix"])
+def test_mix_apply_params_replays_forward(name):
+    """apply_params runs torchvision's forward with the given lam / box (it once raised
+    KeyError: 'labels'); labels and batch size come from the inputs, as in forward."""
+    images = torch.rand(4, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    labels = torch.tensor([0, 1, 2, 1])
+    t = getattr(T, name)(num_classes=3)
+    out = t(images, labels, generator=K)
+    for params in (t.last_params, t.sample_params(images, labels, generator=K)):
+        replay = t.apply_params(images, labels, params=params)
+        assert all(torch.equal(a, b) for a, b in zip(out, replay))
+    assert t.last_params == t.sample_params(images, labels, generator=K)  # replays record nothing
+
+
+def test_gaussian_noise_apply_params_repeats():
+    """Each replay counts its inputs from 0, as forward does (a shared counter once made every
+    replay draw new noise)."""
+    x = torch.rand(3, 6, 6, generator=torch.Generator().manual_seed(1))
+    t = T.GaussianNoise(sigma=0.2)
+    y = t(x, generator=K)
+    params = t.last_params
+    assert torch.equal(t.apply_params(x, params=params), y)
+    assert torch.equal(t.apply_params(x, params=params), y)
+    pair = t(x, x.clone(), generator=K)
+    assert not torch.equal(pair[0], pair[1])  # two inputs of one call: two fields
+    replay = t.apply_params(x, x.clone(), params=t.last_params)
+    assert all(torch.equal(a, b) for a, b in zip(pair, replay))

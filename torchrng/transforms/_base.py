@@ -143,6 +143,10 @@ class DropIn:
     def _params(self, row: tuple, flat_inputs: list[Any]) -> dict:
         return {}
 
+    def _replayable(self, params: dict) -> dict:
+        """The parameters apply_params hands to transform() (a copy it may change)."""
+        return params
+
     def make_params(self, flat_inputs: list[Any]) -> dict[str, Any]:
         return self._sample(flat_inputs)[1]
 
@@ -197,7 +201,7 @@ class DropIn:
 
     def apply_params(self, *inputs: Any, params: dict) -> Any:
         """Applies given parameters (from last_params, sample_params or a trace) to new inputs."""
-        params = dict(params)
+        params = self._replayable(dict(params))
         if not params.pop("apply", True):
             return inputs if len(inputs) > 1 else inputs[0]
         inputs = inputs if len(inputs) > 1 else inputs[0]

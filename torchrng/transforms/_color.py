@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import math
 from typing import Any
 
@@ -162,6 +163,9 @@ class GaussianNoise(DropIn, T.GaussianNoise):
     def _sample(self, flat_inputs):
         return True, dict(call=self._call(), counter=[0])
 
+    def _replayable(self, params: dict) -> dict:
+        return {**params, "counter": [0]}  # each replay counts its inputs from 0, as forward does
+
     def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
         from torchvision import tv_tensors
         from torchvision.transforms.v2._utils import is_pure_tensor
@@ -224,6 +228,11 @@ class RandomErasing(DropIn, T.RandomErasing):
         return bool(apply), dict(i=i, j=j, h=h, w=w, v=v)
 
 
+# (transform, params) while a MixUp / CutMix replays given parameters through torchvision's forward.
+_REPLAY: contextvars.ContextVar[tuple[Any, dict] | None] = contextvars.ContextVar("torchrng_mix_replay",
+                                                                                 default=None)
+
+
 class _Mix(DropIn):
     """MixUp / CutMix keep torchvision's forward (label checks, one-hot, mixing); only make_params
     draws from the call's stream."""
@@ -243,9 +252,22 @@ class _Mix(DropIn):
             _ACTIVE.reset(token)
 
     def make_params(self, flat_inputs):
+        replay = _REPLAY.get()
+        if replay is not None and replay[0] is self:  # apply_params: the given parameters, no draw
+            return dict(replay[1])
         apply, params = self._sample(flat_inputs)
         self._record(apply, params)
         return params
+
+    def apply_params(self, *inputs: Any, params: dict) -> Any:
+        """torchvision's forward (label checks, one-hot, mixing) with the given lam or box: the
+        labels and batch size come from these inputs, as in forward."""
+        given = {k: v for k, v in params.items() if k not in ("labels", "batch_size")}
+        token = _REPLAY.set((self, given))
+        try:
+            return self._tv_forward(*inputs)
+        finally:
+            _REPLAY.reset(token)
 
 
 @drop_in
