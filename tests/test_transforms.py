@@ -441,3 +441,14 @@ def test_gaussian_noise_apply_params_repeats():
     assert not torch.equal(pair[0], pair[1])  # two inputs of one call: two fields
     replay = t.apply_params(x, x.clone(), params=t.last_params)
     assert all(torch.equal(a, b) for a, b in zip(pair, replay))
+
+
+def test_trace_of_a_pipeline_with_jpeg():
+    """T.trace runs the pipeline on meta tensors; JPEG's encoder has no meta kernel (trace once
+    failed on any pipeline holding a JPEG). The traced quality is the one forward uses."""
+    pipeline = T.Compose([T.RandomHorizontalFlip(), T.JPEG((20, 90))])
+    image = torch.randint(0, 256, (3, 16, 16), dtype=torch.uint8)
+    recorded = T.trace(pipeline, image, generator=K)
+    jpeg_entries = [p for t, p in recorded if isinstance(t, T.JPEG)]
+    pipeline(image, generator=K)
+    assert jpeg_entries == [pipeline.transforms[1].last_params]

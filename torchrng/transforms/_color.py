@@ -154,6 +154,11 @@ class JPEG(DropIn, T.JPEG):
     def _params(self, row, flat_inputs):
         return dict(quality=row[0])
 
+    def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
+        if isinstance(inpt, torch.Tensor) and inpt.device.type == "meta":
+            return inpt  # T.trace's shape-only run: JPEG keeps the shape, and encode_jpeg has no meta kernel
+        return super().transform(inpt, params)
+
 
 @drop_in
 class GaussianNoise(DropIn, T.GaussianNoise):
