@@ -927,3 +927,24 @@ def test_compose_last_params_replay_in_either_form(fuse):
         assert torch.equal(comp.apply_params(x, comp.last_params), out)
     with pytest.raises(ValueError, match="last_params"):
         recipe.apply_params(x, {"crop": {}})
+
+
+@pytest.mark.parametrize("fmt", ["XYWH", "CXCYWH", "XYXY"])
+@pytest.mark.parametrize("form", ["list", "tensor"])
+def test_integer_boxes_through_resized_crop_truncate_as_torchvision(fmt, form):
+    """torchvision truncates an integer box set after the crop's clamp (in its own format) and
+    again after the resize: CXCYWH sets were once off by 1 or 2."""
+    n, h, w = 12, 9, 11
+    g = torch.Generator().manual_seed(0)
+    images = torch.randint(0, 256, (n, 3, h, w), dtype=torch.uint8, generator=g)
+    xy = torch.randint(0, 7, (n, 3, 2), generator=g)
+    wh = torch.randint(1, 5, (n, 3, 2), generator=g)
+    raw = {"XYWH": torch.cat([xy, wh], -1), "CXCYWH": torch.cat([xy + wh // 2, wh], -1),
+           "XYXY": torch.cat([xy, xy + wh], -1)}[fmt]
+    box_list = [tv_tensors.BoundingBoxes(raw[i], format=fmt, canvas_size=(h, w)) for i in range(n)]
+    t, tv = B.RandomResizedCrop((12, 14)), TV.RandomResizedCrop((12, 14))
+    given = box_list if form == "list" else raw
+    _, out = t(images, boxes=given, box_format=fmt, generator=K)
+    for i in range(n):
+        ref = tv.transform(box_list[i], row(t.last_params, i)).as_subclass(torch.Tensor)
+        assert torch.equal(out[i].as_subclass(torch.Tensor), ref), (fmt, i)

@@ -406,6 +406,19 @@ class Boxes:
         clamped = clamp_boxes(xyxy, h, w)
         return clamped if self.clamp is True else torch.where(self.clamp, clamped, xyxy)
 
+    def as_stored(self, xyxy: torch.Tensor) -> torch.Tensor:
+        """xyxy as torchvision holds an integer box set between two steps (after a clamp): in its
+        own format, truncated toward zero (Tensor.to(int)). Float sets, and integer values that are
+        already whole, come back unchanged."""
+        if self.form != "list":
+            return xyxy if self.dtype.is_floating_point else to_xyxy(from_xyxy(xyxy, self.fmt).trunc(), self.fmt)
+        out = xyxy
+        for i, (fmt, dtype) in enumerate(zip(self.formats, self.dtypes)):
+            if not dtype.is_floating_point:
+                out = out.clone() if out is xyxy else out
+                out[i] = to_xyxy(from_xyxy(xyxy[i], fmt).trunc(), fmt)
+        return out
+
     def output(self, canvas: list[tuple[int, int]]):
         """The boxes in the caller's form, for output canvas sizes `canvas` (one (H, W) per sample)."""
         if self.form != "list":

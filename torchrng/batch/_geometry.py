@@ -206,7 +206,7 @@ def _crop_resize_boxes(state: State, top, left, height, width, size) -> None:
     shift = torch.stack((left, top, left, top), dim=-1).to(dt).unsqueeze(1)
     xyxy = b.xyxy - shift
     hh, ww = height.to(dt).view(-1, 1), width.to(dt).view(-1, 1)
-    xyxy = b.clamped(xyxy, hh, ww)
+    xyxy = b.as_stored(b.clamped(xyxy, hh, ww))  # crop_bounding_boxes returns integer sets truncated
     oh, ow = size
     # torchvision: ratios = torch.tensor([new_w / old_w, new_h / old_h]) (float32), skipped when
     # the crop already has the output size
