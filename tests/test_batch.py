@@ -948,3 +948,11 @@ def test_integer_boxes_through_resized_crop_truncate_as_torchvision(fmt, form):
     for i in range(n):
         ref = tv.transform(box_list[i], row(t.last_params, i)).as_subclass(torch.Tensor)
         assert torch.equal(out[i].as_subclass(torch.Tensor), ref), (fmt, i)
+
+
+@pytest.mark.parametrize("make, name", [(lambda v: B.RandomAdjustSharpness(v), "sharpness_factor"),
+                                        (lambda v: B.RandomSolarize(v), "threshold")])
+def test_nan_factors_are_rejected(make, name):
+    """torchvision accepts NaN here and silently returns NaN, zero or unchanged images."""
+    with pytest.raises(ValueError, match=name):
+        make(float("nan"))

@@ -10,6 +10,7 @@ no host synchronisation.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import torch
@@ -154,6 +155,8 @@ class RandomSolarize(_Gated):
         super().__init__(p, generator=generator, stream=stream)
         if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
             raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+        if math.isnan(threshold):  # torchvision accepts it and silently solarizes nothing
+            raise ValueError("threshold must not be NaN")
         self.threshold = float(threshold)
 
     def _repr_items(self):
@@ -201,6 +204,8 @@ class RandomAdjustSharpness(_Gated):
             raise TypeError(f"sharpness_factor must be a number, got {type(sharpness_factor).__name__}")
         if sharpness_factor < 0:
             raise ValueError(f"sharpness_factor ({sharpness_factor}) is not non-negative.")
+        if not math.isfinite(sharpness_factor):  # torchvision accepts NaN and inf: NaN or zero images
+            raise ValueError(f"sharpness_factor must be finite, got {sharpness_factor}")
         self.sharpness_factor = float(sharpness_factor)
 
     def _repr_items(self):
