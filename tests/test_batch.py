@@ -956,3 +956,14 @@ def test_nan_factors_are_rejected(make, name):
     """torchvision accepts NaN here and silently returns NaN, zero or unchanged images."""
     with pytest.raises(ValueError, match=name):
         make(float("nan"))
+
+
+def test_compose_child_with_its_own_generator_keeps_the_call_indices():
+    """indices= reaches a child that has its own generator (it once drew 0..n-1 instead)."""
+    x = _images(torch.uint8)
+    own = torchrng.key(99)
+    indices = [5, 9, 2**63, 1, 0, 7][:N]
+    c = B.Compose([B.RandomHorizontalFlip(), B.RandomVerticalFlip(generator=own)])
+    c(x, generator=K, indices=indices)
+    alone = B.RandomVerticalFlip().sample_params(x, generator=own, indices=indices)
+    assert torch.equal(c.last_params["transforms"][1]["apply"], alone["apply"])

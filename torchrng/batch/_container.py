@@ -75,7 +75,8 @@ class Compose(BatchTransform):
                 if own:
                     from ._core import resolve_draw
 
-                    child_draw = resolve_draw(None, t.generator, None, state.n, state.images.device)
+                    # its own generator, at the call's sample indices when given (as at the top level)
+                    child_draw = resolve_draw(None, t.generator, draw.indices, state.n, state.images.device)
                 try:
                     t._run(state, child_draw)
                 except RuntimeError as e:
