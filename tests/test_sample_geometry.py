@@ -376,3 +376,29 @@ def test_elastic_properties_and_errors():
         S.elastic(K, n=1, image_size=(9, 9), sigma=100.0)
     with pytest.raises(ValueError, match="one \\(height, width\\)"):
         S.elastic(K, n=2, image_size=torch.tensor([[4, 4], [5, 5]]))
+
+
+def test_validation_does_not_depend_on_earlier_calls():
+    """The hyperparameter checks are memoised: a value that compares equal to one seen before
+    ((8.0, 8.0) and (8, 8), True and 1) must still be checked, and a tensor (which can change
+    in place) every time. Each once got through after its valid twin."""
+
+    key = torchrng.key(0)
+    S.crop(key, n=2, image_size=(20, 20), size=(8, 8))
+    with pytest.raises(TypeError, match="size"):
+        S.crop(key, n=2, image_size=(20, 20), size=(8.0, 8.0))
+    S.jpeg(key, n=2, quality=(5, 50))
+    with pytest.raises(ValueError, match="quality"):
+        S.jpeg(key, n=2, quality=(5.0, 50.0))
+    S.perspective(key, n=2, image_size=(20, 20), p=1)
+    with pytest.raises(ValueError, match="p"):
+        S.perspective(key, n=2, image_size=(20, 20), p=True)
+    low = torch.tensor(0.5)
+    S.color_jitter(key, n=2, brightness=(low, 1.0))
+    low.fill_(0.9)
+    assert S.color_jitter(key, n=500, brightness=(low, 1.0))["brightness_factor"].min() >= 0.9
+    alpha = torch.tensor(1.0)
+    S.augmix(key, n=2, image_size=(8, 8), alpha=alpha)
+    alpha.fill_(-5.0)
+    with pytest.raises(ValueError, match="alpha"):
+        S.augmix(key, n=2, image_size=(8, 8), alpha=alpha)

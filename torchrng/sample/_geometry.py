@@ -42,21 +42,39 @@ _SIZE = Layout(column("size", 0))
 # --- validation, mirroring torchvision's constructors -------------------------------------------
 
 
+_PLAIN = frozenset((int, float, str, bool, type(None)))
+
+
 def memoised(fn, copy: bool = False):
-    """Memoises a hyperparameter check for hashable arguments (the usual case: numbers and tuples),
-    so repeated calls with the same configuration skip the Python validation; unhashable ones
-    (lists) run it every time. The result is shared between calls unless `copy` (a list result,
-    copied for each call)."""
-    memo = functools.lru_cache(maxsize=256, typed=True)(fn)
+    """Memoises a hyperparameter check for plain arguments (numbers, strings, None and flat tuples
+    of them: the usual case), so repeated calls with the same configuration skip the Python
+    validation; any other argument (a list, a tensor, which can change in place) runs it every
+    time. The key holds every value's type, tuple elements included: (8, 8) and (8.0, 8.0), or 1
+    and True, compare equal but do not validate alike. The result is shared between calls unless
+    `copy` (a list result, copied for each call)."""
+    memo: dict = {}
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        try:
-            result = memo(*args, **kwargs)
-        except TypeError as e:
-            if "unhashable" not in str(e):
-                raise
-            return fn(*args, **kwargs)
+        values = args + tuple(kwargs.values()) if kwargs else args
+        types = []
+        for value in values:
+            t = type(value)
+            if t is tuple:
+                for element in value:
+                    if type(element) not in _PLAIN:
+                        return fn(*args, **kwargs)
+                    types.append(type(element))
+            elif t not in _PLAIN:
+                return fn(*args, **kwargs)
+            types.append(t)
+        key = (values, tuple(kwargs), tuple(types))
+        result = memo.get(key)
+        if result is None:
+            result = fn(*args, **kwargs)
+            if len(memo) >= 256:
+                memo.clear()
+            memo[key] = result
         return list(result) if copy else result
 
     return wrapper
