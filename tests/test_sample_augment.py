@@ -453,3 +453,19 @@ def test_cuda_generator_keys_the_erasing_field_like_the_cpu():
     assert g.get_offset() == after_gpu
     for key in on_cpu:
         assert identical(on_cpu[key], on_gpu[key].cpu()), key
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda k: S.random_choice(k, n=2, p=5), TypeError, "p must be a sequence"),
+    (lambda k: S.rand_augment(k, n=2, image_size=(9, 9), num_magnitude_bins=2**60), ValueError,
+     "num_magnitude_bins"),
+    (lambda k: S.trivial_augment_wide(k, n=2, image_size=(9, 9), num_magnitude_bins=2**60), ValueError,
+     "num_magnitude_bins"),
+    (lambda k: S.erasing(k, n=2, image_size=(9, 9), value=float("nan")), ValueError, "value"),
+    (lambda k: S.erasing(k, n=2, image_size=(9, 9), value=1 + 2j), TypeError, "value"),
+])
+def test_more_bad_arguments_name_themselves(call, error, match):
+    """Found by an audit: these failed deep in the kernel, or with messages naming nothing, or (a
+    NaN erasing value given as a number rather than a sequence) not at all."""
+    with pytest.raises(error, match=match):
+        call(torchrng.key(0))

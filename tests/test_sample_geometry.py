@@ -372,7 +372,7 @@ def test_elastic_properties_and_errors():
         S.elastic(K, n=1, image_size=(9, 9), sigma=(5.0, 0.0))
     with pytest.raises(ValueError, match="alpha"):
         S.elastic(K, n=1, image_size=(9, 9), alpha=(1, 2, 3))
-    with pytest.raises(RuntimeError, match="taps"):
+    with pytest.raises(ValueError, match="sigma 100.0 needs .* taps"):  # in Python, before the generator moves
         S.elastic(K, n=1, image_size=(9, 9), sigma=100.0)
     with pytest.raises(ValueError, match="one \\(height, width\\)"):
         S.elastic(K, n=2, image_size=torch.tensor([[4, 4], [5, 5]]))
@@ -402,3 +402,27 @@ def test_validation_does_not_depend_on_earlier_calls():
     alpha.fill_(-5.0)
     with pytest.raises(ValueError, match="alpha"):
         S.augmix(key, n=2, image_size=(8, 8), alpha=alpha)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: S.affine(K, n=2, image_size=torch.tensor([9.7, 3.9]), degrees=3), TypeError, "image_size"),
+    (lambda: S.affine(K, n=2, image_size=torch.tensor([True, True]), degrees=3), TypeError, "image_size"),
+    (lambda: S.crop(K, n=2, image_size=(9, 9), size=float("nan")), ValueError, "size"),
+    (lambda: S.crop(K, n=2, image_size=(9, 9), size=float("inf")), ValueError, "size"),
+    (lambda: S.shortest_size(K, n=2, image_size=(9, 9), min_size=10.0), TypeError, "min_size"),
+    (lambda: S.shortest_size(K, n=2, image_size=(9, 9), min_size=None), TypeError, "min_size"),
+    (lambda: S.iou_crop(K, n=1, image_size=(9, 9), boxes=[torch.zeros(3)]), ValueError, r"boxes\[0\]"),
+    (lambda: S.iou_crop(K, n=1, image_size=(9, 9), boxes=[torch.zeros(8)]), ValueError, r"boxes\[0\]"),
+])
+def test_more_bad_arguments_name_themselves(call, error, match):
+    """Found by an audit: a float image_size tensor was truncated, an (8,) box tensor read as two
+    boxes, and the others failed with messages naming nothing."""
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_elastic_sigma_past_the_kernel_limit_fails_before_the_generator_moves():
+    g = torchrng.Generator(0)
+    with pytest.raises(ValueError, match="sigma"):
+        S.elastic(g, n=3, image_size=(8, 8), sigma=100.0)
+    assert g.index == 0

@@ -59,7 +59,7 @@ def _erase_fill(value, num_channels):
         if value != "random":
             raise ValueError("If value is str, it should be 'random'")
         return None
-    values = (float(value),) if isinstance(value, numbers.Number) else tuple(v.real_arg(x, "value") for x in value)
+    values = tuple(v.real_arg(x, "value") for x in ((value,) if isinstance(value, numbers.Number) else value))
     if len(values) not in (1, c):
         raise ValueError(
             f"If value is a sequence, it should have either a single value or {c} (number of inpt channels)"

@@ -159,7 +159,10 @@ def auto_augment(generator, *, n=None, indices=None, image_size, device=None, po
 
 
 def _bins_arg(num_magnitude_bins) -> int:
-    return v.int_arg(num_magnitude_bins, "num_magnitude_bins", minimum=2)
+    bins = v.int_arg(num_magnitude_bins, "num_magnitude_bins", minimum=2)
+    if bins > 1 << 53:  # the kernels take integer hyperparameters as exact doubles
+        raise ValueError(f"num_magnitude_bins must be at most 2**53, got {bins}")
+    return bins
 
 
 @cached

@@ -77,6 +77,8 @@ def random_choice(generator, *, n=None, indices=None, image_size=None, device=No
     count = _count(transforms, num_transforms, required=p is None)
     if p is None:
         p = [1.0] * count
+    elif not isinstance(p, Sequence) or isinstance(p, str):
+        raise TypeError(f"p must be a sequence of weights (one per transform), got {type(p).__name__}")
     elif count is not None and len(p) != count:
         raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != {count}")
     if not 1 <= len(p) <= MAX_CHOICES:

@@ -91,6 +91,8 @@ def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
         hw = (1, 1)
     elif isinstance(image_size, torch.Tensor):
         if image_size.dim() == 1 and image_size.numel() == 2 and not image_size.is_cuda:
+            if image_size.is_floating_point() or image_size.is_complex() or image_size.dtype == torch.bool:
+                raise TypeError(f"image_size tensor must hold integers, got {image_size.dtype}")
             hw = tuple(int(x) for x in image_size.tolist())
         else:
             if image_size.dim() != 2 or image_size.shape[1] != 2 or image_size.shape[0] != n:

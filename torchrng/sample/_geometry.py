@@ -115,6 +115,8 @@ def setup_angle(x, name, req_sizes=(2,)) -> list[float]:
 
 def setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.") -> tuple[int, int]:
     if isinstance(size, numbers.Number) and not isinstance(size, bool):
+        if not math.isfinite(size):
+            raise ValueError(f"size must be a finite number, got {size}")
         size = (int(size), int(size))
     elif isinstance(size, Sequence) and len(size) == 1:
         size = (size[0], size[0])
@@ -331,7 +333,12 @@ def scale_jitter(generator, *, n=None, indices=None, image_size, device=None, ta
 
 @cached
 def shortest_size_hyper(min_size, max_size=None) -> list[float]:
-    sizes = [min_size] if isinstance(min_size, int) else list(min_size)
+    if isinstance(min_size, Sequence) and not isinstance(min_size, str):
+        sizes = list(min_size)
+    elif isinstance(min_size, int) and not isinstance(min_size, bool):
+        sizes = [min_size]
+    else:
+        raise TypeError(f"min_size must be an int or a sequence of ints, got {type(min_size).__name__} {min_size!r}")
     if not 1 <= len(sizes) <= 64:
         raise ValueError(f"min_size must hold 1 to 64 sizes, got {len(sizes)}")
     sizes = [v.int_arg(s, "min_size") for s in sizes]
@@ -411,7 +418,12 @@ def _boxes_arg(boxes, n: int, device):
     if isinstance(boxes, (list, tuple)):
         if len(boxes) != n:
             raise ValueError(f"boxes: expected {n} per-sample box sets, got {len(boxes)}")
-        sets = [xyxy(b).reshape(-1, 4).to(torch.float64) for b in boxes]
+        sets = []
+        for i, b in enumerate(boxes):
+            b = xyxy(b)
+            if b.numel() and (b.dim() != 2 or b.shape[1] != 4):  # no reshape: (8,) is not two boxes
+                raise ValueError(f"boxes[{i}] must have shape (M, 4), got {tuple(b.shape)}")
+            sets.append(b.reshape(-1, 4).to(torch.float64))
         m = max((s.shape[0] for s in sets), default=0)
         padded = torch.zeros((n, m, 4), dtype=torch.float64)
         for i, s in enumerate(sets):
@@ -452,6 +464,9 @@ def iou_crop(generator, *, n=None, indices=None, image_size, device=None, boxes,
             "width": rows[:, 4], "is_within_crop_area": as_bool(rows[:, 5:])}
 
 
+ELASTIC_MAX_TAPS = 513  # csrc/samplers/elastic.h's kMaxElasticTaps
+
+
 @cached
 def elastic_hyper(alpha=50.0, sigma=5.0) -> list[float]:
     from torchvision.transforms.v2._utils import _setup_number_or_seq
@@ -463,6 +478,9 @@ def elastic_hyper(alpha=50.0, sigma=5.0) -> list[float]:
     s = [v.finite_arg(x, "sigma") for x in _setup_number_or_seq(sigma, "sigma")]
     if (s[0] > 0) != (s[1] > 0):
         raise ValueError(f"sigma values must both be > 0 (blur) or both be <= 0 (no blur), got {s}")
+    if max(s) > 0 and 8 * max(s) + 1 >= ELASTIC_MAX_TAPS + 1:  # checked here too: before the generator moves
+        raise ValueError(f"sigma {max(s)} needs a kernel of int(8 * sigma + 1) taps, above the supported "
+                         f"{ELASTIC_MAX_TAPS} (sigma below 64)")
     return [*a, *s]
 
 
