@@ -469,3 +469,14 @@ def test_more_bad_arguments_name_themselves(call, error, match):
     NaN erasing value given as a number rather than a sequence) not at all."""
     with pytest.raises(error, match=match):
         call(torchrng.key(0))
+
+
+@pytest.mark.parametrize("call", [lambda k, a: S.mixup(k, n=2, alpha=a), lambda k, a: S.cutmix(k, n=2, image_size=(8, 8),
+                                                                                               alpha=a),
+                                  lambda k, a: S.augmix(k, n=2, image_size=(8, 8), alpha=a)])
+def test_concentrations_that_are_zero_in_float32_are_rejected(call):
+    """torchvision's Beta / Dirichlet take alpha as a float32 tensor, where 1e-300 is 0 and
+    rejected; here it once gave lambda = 0.5, outside Beta(0+, 0+)'s support {0, 1}."""
+    with pytest.raises(ValueError, match="alpha"):
+        call(K, 1e-300)
+    assert call(K, 1e-40) and call(K, 1e300)  # float32 subnormal and huge: accepted, as by torchvision

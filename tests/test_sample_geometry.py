@@ -409,7 +409,7 @@ def test_validation_does_not_depend_on_earlier_calls():
     (lambda: S.affine(K, n=2, image_size=torch.tensor([True, True]), degrees=3), TypeError, "image_size"),
     (lambda: S.crop(K, n=2, image_size=(9, 9), size=float("nan")), ValueError, "size"),
     (lambda: S.crop(K, n=2, image_size=(9, 9), size=float("inf")), ValueError, "size"),
-    (lambda: S.shortest_size(K, n=2, image_size=(9, 9), min_size=10.0), TypeError, "min_size"),
+    (lambda: S.shortest_size(K, n=2, image_size=(9, 9), min_size="10"), TypeError, "min_size"),
     (lambda: S.shortest_size(K, n=2, image_size=(9, 9), min_size=None), TypeError, "min_size"),
     (lambda: S.iou_crop(K, n=1, image_size=(9, 9), boxes=[torch.zeros(3)]), ValueError, r"boxes\[0\]"),
     (lambda: S.iou_crop(K, n=1, image_size=(9, 9), boxes=[torch.zeros(8)]), ValueError, r"boxes\[0\]"),
@@ -426,3 +426,8 @@ def test_elastic_sigma_past_the_kernel_limit_fails_before_the_generator_moves():
     with pytest.raises(ValueError, match="sigma"):
         S.elastic(g, n=3, image_size=(8, 8), sigma=100.0)
     assert g.index == 0
+
+
+def test_shortest_size_takes_float_sizes_as_torchvision_does():
+    got = S.shortest_size(K, n=1, image_size=(100, 200), min_size=[50.5])["size"][0].tolist()
+    assert got == list(T.RandomShortestSize(min_size=[50.5]).make_params([torch.zeros(3, 100, 200)])["size"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from numbers import Integral, Real
 
 import torch
@@ -73,6 +74,14 @@ def positive_arg(value, name: str) -> float:
     if value <= 0:
         raise ValueError(f"{name} must be > 0, got {value}")
     return value
+
+
+def float32_positive(value: float, name: str) -> None:
+    """torchvision makes its Beta / Dirichlet concentrations float32 tensors, where a value below
+    ~7e-46 is 0 and rejected; such a value here would give a lambda outside the distribution's
+    support {0, 1} (both log-Gammas -inf)."""
+    if value < 1.0 and struct.unpack("f", struct.pack("f", value))[0] == 0.0:  # (large values cannot pack)
+        raise ValueError(f"{name} must be > 0 as a float32 (torchvision's concentration tensor), got {value}")
 
 
 def probability_arg(value, name: str = "p") -> float:

@@ -120,6 +120,7 @@ def _alpha_arg(alpha) -> float:
     alpha = v.finite_arg(alpha, "alpha")
     if alpha <= 0:
         raise ValueError(f"alpha must be > 0 (the Beta distribution's concentration), got {alpha}")
+    v.float32_positive(alpha, "alpha")
     return alpha
 
 

@@ -227,6 +227,7 @@ def augmix_hyper(severity=3, mixture_width=3, chain_depth=-1, alpha=1.0, all_ops
     alpha = v.finite_arg(alpha, "alpha")
     if alpha <= 0:
         raise ValueError(f"alpha must be > 0 (the Dirichlet concentration), got {alpha}")
+    v.float32_positive(alpha, "alpha")
     if not isinstance(all_ops, bool):
         raise TypeError(f"all_ops must be a bool, got {type(all_ops).__name__}")
     return [float(width), float(depth), float(severity), 1.0 if all_ops else 0.0, alpha]

@@ -335,13 +335,14 @@ def scale_jitter(generator, *, n=None, indices=None, image_size, device=None, ta
 def shortest_size_hyper(min_size, max_size=None) -> list[float]:
     if isinstance(min_size, Sequence) and not isinstance(min_size, str):
         sizes = list(min_size)
-    elif isinstance(min_size, int) and not isinstance(min_size, bool):
+    elif isinstance(min_size, numbers.Real) and not isinstance(min_size, bool):
         sizes = [min_size]
     else:
-        raise TypeError(f"min_size must be an int or a sequence of ints, got {type(min_size).__name__} {min_size!r}")
+        raise TypeError(f"min_size must be a number or a sequence of numbers, got {type(min_size).__name__} "
+                        f"{min_size!r}")
     if not 1 <= len(sizes) <= 64:
         raise ValueError(f"min_size must hold 1 to 64 sizes, got {len(sizes)}")
-    sizes = [v.int_arg(s, "min_size") for s in sizes]
+    sizes = [v.finite_arg(s, "min_size") for s in sizes]  # torchvision takes floats too (r = min_size / side)
     if min(sizes) < 1:
         raise ValueError(f"min_size values must be >= 1, got {sizes}")
     if max(sizes) >= MAX_SIDE:  # sizes scale by up to 2**31 (the image's aspect ratio): < 2**62
