@@ -273,7 +273,9 @@ def check_valid(name, out, hyper, n, sizes, device):
         assert bool((out["left"] >= 0).all()) and bool((out["left"] + out["width"] <= W).all())
     elif name == "crop":
         pad = out["padding"]
-        assert bool((pad >= 0).all())
+        given = hyper.get("padding")
+        if not any(x < 0 for x in ((given,) if isinstance(given, int) else given or ())):
+            assert bool((pad >= 0).all())  # negative padding (a crop, as torchvision's) only when asked for
         ph, pw = H + pad[:, 1] + pad[:, 3], W + pad[:, 0] + pad[:, 2]
         assert bool((out["top"] >= 0).all()) and bool((out["top"] + out["height"] <= ph).all())
         assert bool((out["left"] >= 0).all()) and bool((out["left"] + out["width"] <= pw).all())

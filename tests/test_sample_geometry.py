@@ -431,3 +431,16 @@ def test_elastic_sigma_past_the_kernel_limit_fails_before_the_generator_moves():
 def test_shortest_size_takes_float_sizes_as_torchvision_does():
     got = S.shortest_size(K, n=1, image_size=(100, 200), min_size=[50.5])["size"][0].tolist()
     assert got == list(T.RandomShortestSize(min_size=[50.5]).make_params([torch.zeros(3, 100, 200)])["size"])
+
+
+def test_crop_with_negative_padding_as_torchvision():
+    """Negative padding crops first (F.pad with negative amounts); torchvision accepts it, and so
+    does the sampler now (it once rejected it): same deterministic fields, offsets in range."""
+    n, h, w = 400, 9, 11
+    p = S.crop(K, n=n, image_size=(h, w), size=4, padding=(-2, -1))
+    ref = T.RandomCrop(4, padding=(-2, -1)).make_params([torch.zeros(3, h, w)])
+    assert p["needs_pad"].all() and p["padding"].tolist() == [list(ref["padding"])] * n
+    assert p["needs_crop"].all() and set(p["height"].tolist()) == {4} and set(p["width"].tolist()) == {4}
+    assert set(p["top"].tolist()) == set(range(h - 2 - 4 + 1)) and set(p["left"].tolist()) == set(range(w - 4 - 4 + 1))
+    with pytest.raises(ValueError, match="larger than padded input image size"):
+        S.crop(K, n=1, image_size=(h, w), size=8, padding=(-2, -1))

@@ -192,10 +192,9 @@ def crop_hyper(size, padding=None, pad_if_needed=False) -> list[float]:
 
         _check_padding_arg(padding)
         pad_left, pad_right, pad_top, pad_bottom = _parse_pad_padding(padding) if padding else (0, 0, 0, 0)
-        if min(pad_left, pad_right, pad_top, pad_bottom) < 0:
-            raise ValueError(f"padding must be >= 0, got {padding}")
-        if max(pad_left, pad_right, pad_top, pad_bottom) >= MAX_SIDE:
-            raise ValueError(f"padding must be below 2**31, got {padding}")
+        # Negative padding crops the image first, as in torchvision (F.pad with negative amounts).
+        if max(map(abs, (pad_left, pad_right, pad_top, pad_bottom))) >= MAX_SIDE:
+            raise ValueError(f"padding must be below 2**31 in magnitude, got {padding}")
     else:
         pad_left = pad_right = pad_top = pad_bottom = 0
     return [h, w, pad_left, pad_right, pad_top, pad_bottom, 1.0 if pad_if_needed else 0.0]
