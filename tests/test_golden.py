@@ -22,8 +22,8 @@ def digest(*tensors) -> str:
 
 
 def test_stream_version():
-    assert torchrng.STREAM_VERSION == 1
-    assert torch.ops.torchrng._stream_version() == 1
+    assert torchrng.STREAM_VERSION == 2
+    assert torch.ops.torchrng._stream_version() == 2
 
 
 def test_first_uniform_values_exactly():

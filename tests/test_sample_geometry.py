@@ -444,3 +444,20 @@ def test_crop_with_negative_padding_as_torchvision():
     assert set(p["top"].tolist()) == set(range(h - 2 - 4 + 1)) and set(p["left"].tolist()) == set(range(w - 4 - 4 + 1))
     with pytest.raises(ValueError, match="larger than padded input image size"):
         S.crop(K, n=1, image_size=(h, w), size=8, padding=(-2, -1))
+
+
+@pytest.mark.parametrize("hw", [(100, 100), (1, 47), (100, 640), (333, 77), (4097, 3)])
+def test_zoom_out_and_scale_jitter_round_in_float32_as_torchvision(hw):
+    """torchvision computes these sizes in float32 (a Python number times a torch.rand tensor);
+    with a one-value range the result is deterministic and must be its own (in float64 a
+    RandomZoomOut side of 1.15 x 100 once gave 114 where torchvision gives 115)."""
+    image = [torch.zeros(1, *hw)]
+    for side in (1.15, 1.1, 2.3, 3.7):
+        canvas = T.RandomZoomOut(side_range=(side, side), p=1.0).make_params(image)["padding"]
+        want = (hw[1] + canvas[0] + canvas[2], hw[0] + canvas[1] + canvas[3])
+        pad = S.zoom_out(K, n=8, image_size=hw, side_range=(side, side), p=1.0)["padding"]
+        assert set(zip((hw[1] + pad[:, 0] + pad[:, 2]).tolist(), (hw[0] + pad[:, 1] + pad[:, 3]).tolist())) == {want}
+    for scale in (1.0, 0.7, 0.3, 1.9):
+        want = T.ScaleJitter((1024, 1024), scale_range=(scale, scale)).make_params(image)["size"]
+        got = S.scale_jitter(K, n=4, image_size=hw, target_size=(1024, 1024), scale_range=(scale, scale))["size"]
+        assert {tuple(r) for r in got.tolist()} == {tuple(want)}, scale

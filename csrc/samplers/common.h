@@ -101,6 +101,9 @@ TORCHRNG_HD int64_t to_i64(double x) {
 #endif
 }
 
+// int(t) of a one-element float32 tensor: truncation toward zero, as int64.
+TORCHRNG_HD int64_t trunc_f32(float x) { return to_i64(py_int(static_cast<double>(x))); }
+
 TORCHRNG_HD double min_d(double a, double b) { return a < b ? a : b; }
 TORCHRNG_HD double max_d(double a, double b) { return a > b ? a : b; }
 TORCHRNG_HD int64_t floor_div(int64_t a, int64_t b) {  // Python's a // b for b > 0

@@ -300,15 +300,17 @@ struct ZoomOut {
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     const u32x4 b = blocks(0);
     row[0] = core::bernoulli_from32(b.v[0], p) ? 1 : 0;
-    const double r = side_lo + unit(b.v[1]) * (side_hi - side_lo);
-    const double H = static_cast<double>(height), W = static_cast<double>(width);
-    const double canvas_w = py_int(W * r), canvas_h = py_int(H * r);
-    const double left = py_int((canvas_w - W) * unit(b.v[2]));
-    const double top = py_int((canvas_h - H) * unit(b.v[3]));
-    row[1] = to_i64(left);
-    row[2] = to_i64(top);
-    row[3] = to_i64(canvas_w - (left + W));
-    row[4] = to_i64(canvas_h - (top + H));
+    // In float32, as torchvision's: r = lo + rand(1) * (hi - lo), then int(side * r) and
+    // int((canvas - side) * rand), each product of a Python number and a float32 tensor.
+    const float r = static_cast<float>(side_lo) + core::u01_f32(b.v[1]) * static_cast<float>(side_hi - side_lo);
+    const int64_t canvas_w = trunc_f32(static_cast<float>(width) * r);
+    const int64_t canvas_h = trunc_f32(static_cast<float>(height) * r);
+    const int64_t left = trunc_f32(static_cast<float>(canvas_w - width) * core::u01_f32(b.v[2]));
+    const int64_t top = trunc_f32(static_cast<float>(canvas_h - height) * core::u01_f32(b.v[3]));
+    row[1] = left;
+    row[2] = top;
+    row[3] = canvas_w - (left + width);
+    row[4] = canvas_h - (top + height);
   }
 };
 
@@ -322,10 +324,13 @@ struct ScaleJitter {
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, int64_t* row) const {
     const double H = static_cast<double>(height), W = static_cast<double>(width);
-    const double scale = scale_lo + unit(blocks(0).v[0]) * (scale_hi - scale_lo);
-    const double r = min_d(target_w / H, target_h / W) * scale;
-    row[0] = to_i64(py_int(H * r));
-    row[1] = to_i64(py_int(W * r));
+    // In float32, as torchvision's: scale = lo + rand(1) * (hi - lo), r = min(...) * scale and
+    // int(side * r), each a Python number times a float32 tensor.
+    const float scale =
+        static_cast<float>(scale_lo) + core::u01_f32(blocks(0).v[0]) * static_cast<float>(scale_hi - scale_lo);
+    const float r = static_cast<float>(min_d(target_w / H, target_h / W)) * scale;
+    row[0] = trunc_f32(static_cast<float>(height) * r);
+    row[1] = trunc_f32(static_cast<float>(width) * r);
   }
 };
 
