@@ -82,3 +82,32 @@ def test_bad_state_raises(bad):
 def test_bad_seed_raises(seed):
     with pytest.raises((TypeError, ValueError), match="seed"):
         torchrng.Generator(seed)
+
+
+@pytest.mark.parametrize("call", [
+    lambda g: torchrng.randint(-200, 0, 4, generator=g, dtype=torch.int8),
+    lambda g: torchrng.uniform(5, 0.0, 70000.0, generator=g, dtype=torch.float16),
+    lambda g: torchrng.randperm(129, (2,), generator=g, dtype=torch.int8),
+])
+def test_a_raw_op_the_kernel_rejects_leaves_the_generator(call):
+    """The kernels check dtype bounds and ranges after the generator has reserved the call's
+    indices; a rejected call gives them back (as torch.randint leaves a torch.Generator)."""
+    g = torchrng.Generator(0, index=7)
+    with pytest.raises(RuntimeError):
+        call(g)
+    assert g.index == 7
+
+
+def test_set_state_of_a_tensor_names_the_expected_state():
+    with pytest.raises(ValueError, match="set_state: expected"):
+        torchrng.Generator(0).set_state(torch.Generator().get_state())
+
+
+def test_key_hash_is_the_same_in_every_process():
+    import subprocess
+    import sys
+
+    code = "import torchrng; print(hash(torchrng.key(5)))"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)}
+    assert len(runs) == 1 and int(runs.pop()) == hash(torchrng.key(5))

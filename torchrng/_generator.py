@@ -2,7 +2,8 @@
 
 Sampling N items takes the next N sample indices, so two calls of 128 give the same values as one
 call of 256. The counter is advanced under a lock, so threads sharing a generator never receive
-overlapping indices.
+overlapping indices. An index is a sample for samplers and per-sample ops but an element for raw
+fills (several per Philox block): use one Generator per kind of op (docs/streams.md).
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ class Generator:
         try:
             k0, k1 = state["key"]
             index = state["index"]
-        except (TypeError, KeyError, ValueError) as e:
-            raise ValueError(f"Generator.set_state: expected {{'key': (k0, k1), 'index': int}}, got {state!r}") from e
+        except (TypeError, KeyError, ValueError, IndexError) as e:  # IndexError: a tensor (torch.Generator's state)
+            raise ValueError(f"Generator.set_state: expected {{'key': (k0, k1), 'index': int}}, got "
+                             f"{type(state).__name__}") from e
         new_key, new_index = Key(k0, k1), _check_u64(index, "index")
         with self._lock:
             self._key, self._index = new_key, new_index

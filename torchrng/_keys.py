@@ -95,7 +95,7 @@ class Key:
         return isinstance(other, Key) and self.words == other.words
 
     def __hash__(self) -> int:
-        return hash(("torchrng.Key", self._k0, self._k1))
+        return hash((self._k0, self._k1))  # ints only: the same in every process (str hashes are salted)
 
     def __repr__(self) -> str:
         return f"torchrng.Key(0x{self._k0:08x}, 0x{self._k1:08x})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 
 from . import _validate as v
-from ._streams import GeneratorLike, resolve
+from ._streams import GeneratorLike, give_back, resolve
 from .ops import FLOATING_DTYPES, INTEGER_DTYPES
 
 __all__ = ["philox4x32_10", "uniform", "normal", "randint", "bernoulli", "randperm", "gamma", "beta", "dirichlet"]
@@ -44,9 +44,20 @@ def _fill(op, shape, dtype, allowed, generator, device, n_indices, blocks_per_in
     dtype = v.dtype_arg(dtype, allowed)
     device = v.device_arg(device)
     out = _empty(shape, dtype, device, f"shape={shape}")
-    stream, gen = resolve(generator, device, n_indices(out), blocks_per_index)
-    op(out, *args, stream, gen)
+    count = n_indices(out)
+    stream, gen = resolve(generator, device, count, blocks_per_index)
+    _run(op, generator, stream, count, out, *args, stream, gen)
     return out
+
+
+def _run(op, generator, stream, count: int, *args) -> None:
+    """op(*args); if it rejects its arguments (the kernels check dtype bounds and ranges), the
+    torchrng.Generator that resolve() advanced gets its `count` indices back."""
+    try:
+        op(*args)
+    except RuntimeError:
+        give_back(generator, stream, count)
+        raise
 
 
 def _numel(out):
@@ -106,7 +117,7 @@ def randperm(n: int, batch=None, *, generator: GeneratorLike = None, device=None
     rows = out.numel() // n if n else int(torch.Size(batch_shape).numel())
     stream, gen = resolve(generator, device, rows, max(n - 1, 0))
     if n:
-        _ops.fill_randperm(out.view(rows, n), stream, gen)
+        _run(_ops.fill_randperm, generator, stream, rows, out.view(rows, n), stream, gen)
     return out
 
 
@@ -144,5 +155,5 @@ def dirichlet(alpha, shape=(), *, generator: GeneratorLike = None, device=None,
     out = _empty(shape + (k,), dtype, device, f"shape={shape} with {k} concentrations (alpha)")
     rows = out.numel() // k
     stream, gen = resolve(generator, device, rows, 5 * k)
-    _ops.fill_dirichlet(out.view(rows, k), alpha, stream, gen)
+    _run(_ops.fill_dirichlet, generator, stream, rows, out.view(rows, k), alpha, stream, gen)
     return out
