@@ -19,7 +19,6 @@ from torchvision.transforms.v2._utils import get_size
 
 from .. import _C
 from .._calls import resolve_call
-from .._validate import raise_if_too_large
 from ..sample import _auto_augment as AA
 from ..sample import _ids as ids
 from ._base import _ACTIVE, DropIn, drop_in
@@ -28,20 +27,12 @@ __all__ = ["AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"]
 
 
 class _AutoAugmentDropIn(DropIn):
-    def forward(self, *inputs: Any, generator=None) -> Any:
-        call = resolve_call(generator, self.generator)
-        token = _ACTIVE.set((self, call))
-        try:
-            flat_inputs_with_spec, image = self._flatten_and_extract_image_or_video(inputs)
-            height, width = get_size(image)
-            row = self._decisions(height, width)
-            self._record(True, {**self._report(row), "_call": call})
-            return self._unflatten_and_insert_image_or_video(flat_inputs_with_spec, self._augment(image, row))
-        except RuntimeError as e:
-            raise_if_too_large(e, repr(self))
-            raise
-        finally:
-            _ACTIVE.reset(token)
+    def _forward_in_call(self, inputs: tuple, call) -> Any:
+        flat_inputs_with_spec, image = self._flatten_and_extract_image_or_video(inputs)
+        height, width = get_size(image)
+        row = self._decisions(height, width)
+        self._record(True, {**self._report(row), "_call": call})
+        return self._unflatten_and_insert_image_or_video(flat_inputs_with_spec, self._augment(image, row))
 
     def _decisions(self, height: int, width: int) -> tuple:
         c = self._call()

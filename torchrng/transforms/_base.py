@@ -156,14 +156,16 @@ class DropIn:
         call = resolve_call(generator, self.generator)
         token = _ACTIVE.set((self, call))
         try:
-            return self._forward_with_params(inputs)
+            return self._forward_in_call(inputs, call)
         except RuntimeError as e:
             raise_if_too_large(e, repr(self))  # an output size far beyond memory: say whose
             raise
         finally:
             _ACTIVE.reset(token)
 
-    def _forward_with_params(self, inputs: tuple) -> Any:
+    def _forward_in_call(self, inputs: tuple, call: Call) -> Any:
+        """forward's work, with `call` the active stream (subclasses with torchvision's own forward
+        override this, not forward)."""
         inputs = inputs if len(inputs) > 1 else inputs[0]
         flat_inputs, spec = tree_flatten(inputs)
         self.check_inputs(flat_inputs)

@@ -9,7 +9,6 @@ from typing import Any
 import torch
 from torchvision.transforms import v2 as T
 
-from .._validate import raise_if_too_large
 from ..sample import _augment as A
 from ..sample import _color as C
 from ..sample import _ids as ids
@@ -242,19 +241,8 @@ class _Mix(DropIn):
     """MixUp / CutMix keep torchvision's forward (label checks, one-hot, mixing); only make_params
     draws from the call's stream."""
 
-    def forward(self, *inputs: Any, generator=None) -> Any:
-        from .._calls import resolve_call
-        from ._base import _ACTIVE
-
-        call = resolve_call(generator, self.generator)
-        token = _ACTIVE.set((self, call))
-        try:
-            return self._tv_forward(*inputs)
-        except RuntimeError as e:
-            raise_if_too_large(e, repr(self))
-            raise
-        finally:
-            _ACTIVE.reset(token)
+    def _forward_in_call(self, inputs: tuple, call) -> Any:
+        return self._tv_forward(*inputs)
 
     def make_params(self, flat_inputs):
         replay = _REPLAY.get()
