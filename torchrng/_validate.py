@@ -145,6 +145,15 @@ def _human_bytes(count: int) -> str:
     raise AssertionError("unreachable")
 
 
+def empty(shape, dtype: torch.dtype, device, request: str) -> torch.Tensor:
+    """torch.empty, with a failure to allocate named by `request` (raise_if_too_large)."""
+    try:
+        return torch.empty(shape, dtype=dtype, device=device)
+    except RuntimeError as e:
+        raise_if_too_large(e, request, shape, dtype)
+        raise
+
+
 def raise_if_too_large(error: RuntimeError, request: str, shape=None, dtype: torch.dtype | None = None) -> None:
     """When `error` is torch failing to allocate a tensor (of `shape` and `dtype`, where known),
     raises it again (the same exception type, so torch.OutOfMemoryError stays one) with a message

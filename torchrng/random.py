@@ -31,19 +31,11 @@ def philox4x32_10(counter: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     return _ops.philox4x32_10(counter.expand(*lead, 4), key.expand(*lead, 2))
 
 
-def _empty(shape, dtype, device, request: str) -> torch.Tensor:
-    try:
-        return torch.empty(shape, dtype=dtype, device=device)
-    except RuntimeError as e:
-        v.raise_if_too_large(e, request, shape, dtype)
-        raise
-
-
 def _fill(op, shape, dtype, allowed, generator, device, n_indices, blocks_per_index, *args):
     shape = v.shape_arg(shape)
     dtype = v.dtype_arg(dtype, allowed)
     device = v.device_arg(device)
-    out = _empty(shape, dtype, device, f"shape={shape}")
+    out = v.empty(shape, dtype, device, f"shape={shape}")
     count = n_indices(out)
     stream, gen = resolve(generator, device, count, blocks_per_index)
     _run(op, generator, stream, count, out, *args, stream, gen)
@@ -113,7 +105,7 @@ def randperm(n: int, batch=None, *, generator: GeneratorLike = None, device=None
     shape = v.shape_arg(batch_shape + (n,), "(*batch, n)")
     dtype = v.dtype_arg(dtype, INTEGER_DTYPES)
     device = v.device_arg(device)
-    out = _empty(shape, dtype, device, f"n={n} and batch={batch_shape}")
+    out = v.empty(shape, dtype, device, f"n={n} and batch={batch_shape}")
     rows = out.numel() // n if n else int(torch.Size(batch_shape).numel())
     stream, gen = resolve(generator, device, rows, max(n - 1, 0))
     if n:
@@ -152,7 +144,7 @@ def dirichlet(alpha, shape=(), *, generator: GeneratorLike = None, device=None,
     dtype = v.dtype_arg(dtype, FLOATING_DTYPES)
     device = v.device_arg(device)
     k = len(alpha)
-    out = _empty(shape + (k,), dtype, device, f"shape={shape} with {k} concentrations (alpha)")
+    out = v.empty(shape + (k,), dtype, device, f"shape={shape} with {k} concentrations (alpha)")
     rows = out.numel() // k
     stream, gen = resolve(generator, device, rows, 5 * k)
     _run(_ops.fill_dirichlet, generator, stream, rows, out.view(rows, k), alpha, stream, gen)

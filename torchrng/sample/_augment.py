@@ -10,7 +10,7 @@ import torch
 
 from .. import _validate as v
 from .._streams import _as_i64, give_back, resolve
-from ._driver import draw_dict, raise_if_rows_too_large, resolve_batch, run_rows
+from ._driver import draw_dict, resolve_batch, rows_request, run_rows
 from ._geometry import cached, check_p, memoised
 from ._ids import BETA_BLOCKS, CUTMIX, ERASING, INTEGER, MIXUP
 from ._layout import BOOL, INT, Layout, column, columns
@@ -138,11 +138,7 @@ def _mix_rows(layout, sampler, columns, hyper, blocks, generator, n, indices, im
     # One draw for the batch: the row of its first sample, repeated (allocated before the generator
     # moves). The generator still hands out n sample indices, as with per_sample=True.
     m = min(n, 1)
-    try:
-        rows = torch.empty(n, columns, dtype=torch.float64, device=device)
-    except RuntimeError as e:
-        raise_if_rows_too_large(e, n, columns, torch.float64)
-        raise
+    rows = v.empty((n, columns), torch.float64, device, rows_request(n, columns))
     stream, gen = resolve(generator, device, n, blocks, advance=idx is None)
     first = rows[:m]
     run_rows(first, sampler, hyper, hw, sizes[:m] if sizes is not None else None, idx[:m] if idx is not None else None,

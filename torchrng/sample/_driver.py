@@ -131,20 +131,15 @@ def run_rows(out: torch.Tensor, sampler_id: int, hyper: list[float], hw, sizes, 
 def draw_rows(sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float], blocks_per_sample: int,
               generator: GeneratorLike, n, idx, hw, sizes, device, boxes=None, box_counts=None) -> torch.Tensor:
     """(n, columns) rows of the sampler's value type (bool, int64 or float64) from the native op."""
-    try:
-        out = torch.empty(n, columns, dtype=dtype, device=device)  # ints, not a tuple: cheaper to parse
-    except RuntimeError as e:
-        raise_if_rows_too_large(e, n, columns, dtype)
-        raise
+    out = v.empty((n, columns), dtype, device, rows_request(n, columns))
     stream, gen = resolve(generator, device, n, blocks_per_sample, advance=idx is None)
     run_rows(out, sampler_id, hyper, hw, sizes, idx, stream, gen, boxes, box_counts)
     return out
 
 
-def raise_if_rows_too_large(error: RuntimeError, n: int, columns: int, dtype: torch.dtype) -> None:
-    """v.raise_if_too_large for the (n, columns) parameter rows of a batch: the error names n."""
-    request = f"n={n} samples of {columns} parameter value{'s' if columns != 1 else ''} each"
-    v.raise_if_too_large(error, request, (n, columns), dtype)
+def rows_request(n: int, columns: int) -> str:
+    """What the (n, columns) parameter rows of a batch ask for, for an allocation error (names n)."""
+    return f"n={n} samples of {columns} parameter value{'s' if columns != 1 else ''} each"
 
 
 def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype, hyper: list[float],
@@ -162,7 +157,7 @@ def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype,
     except RuntimeError as e:
         if resolved is None and idx is None:
             give_back(generator, stream, n)
-        raise_if_rows_too_large(e, n, columns, dtype)
+        v.raise_if_too_large(e, rows_request(n, columns), (n, columns), dtype)
         raise
     run_rows(rows, sampler_id, hyper, hw, sizes, idx, stream, gen)
     return layout.split(rows)

@@ -495,11 +495,7 @@ def elastic(generator, *, n=None, indices=None, image_size, device=None, alpha=5
                          "equal size with `indices` for variable sizes)")
     from .._streams import resolve
 
-    try:
-        out = torch.empty((n, hw[0], hw[1], 2), dtype=torch.float32, device=device)
-    except RuntimeError as e:
-        v.raise_if_too_large(e, f"n={n} displacement fields of image_size {hw}", (n, *hw, 2), torch.float32)
-        raise
+    out = v.empty((n, hw[0], hw[1], 2), torch.float32, device, f"n={n} displacement fields of image_size {hw}")
     stream, gen = resolve(generator, device, n, 1, advance=idx is None)
     torch.ops.torchrng.elastic_field(out, hyper, idx, stream, gen)
     return {"displacement": out}

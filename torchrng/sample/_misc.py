@@ -65,12 +65,8 @@ def normal_field(generator, n: int, idx, shape: tuple[int, ...], device, mean: f
     """(n, *shape) normals generated on `device` (torch.ops.torchrng.normal_field): sample i's field is
     keyed by block 0 of its stream. Pass `stream`/`gen` from an earlier resolve to key the field on
     a later block of the same stream."""
-    try:
-        out = torch.empty((n, *shape), dtype=dtype, device=device)
-    except RuntimeError as e:
-        v.raise_if_too_large(e, f"n={n} samples of (num_channels, *image_size) = {tuple(shape)} values each",
-                             (n, *shape), dtype)
-        raise
+    out = v.empty((n, *shape), dtype, device,
+                  f"n={n} samples of (num_channels, *image_size) = {tuple(shape)} values each")
     if stream is None:
         stream, gen = resolve(generator, device, n, 1, advance=idx is None)
     torch.ops.torchrng.normal_field(out, mean, std, idx, stream, gen)
