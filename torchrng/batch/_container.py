@@ -59,10 +59,8 @@ class Compose(BatchTransform):
     def _run(self, state: State, draw: Draw) -> None:
         if self.fused is not None and self.fused.handles(state.images):
             self.fused._run(state, draw)
-            # the children's parameters, as the unfused run records them (ToDtype and Normalize draw none)
-            fused = self.fused.last_params
-            drawn = [fused["crop"], fused["flip"]] + ([fused["jitter"]] if "jitter" in fused else [])
-            params = drawn + [{}] * (len(self.transforms) - len(drawn))
+            # the children's parameters, as the unfused run records them
+            params = self.fused.child_params(self.fused.last_params, len(self.transforms))
             for t, p in zip(self.transforms, params):
                 t.last_params = p
             self.last_params = {"transforms": params}
@@ -150,14 +148,21 @@ class FusedResizedCrop(BatchTransform):
             self.normalize is None or images.channels <= MAX_NORMALIZE_CHANNELS) and not (
             images.dtype.is_floating_point and self.to_dtype.dtype == torch.uint8)
 
+    def children(self) -> list[BatchTransform]:
+        """The recipe's steps as separate transforms: crop, flip, [jitter], to_dtype, [normalize]."""
+        return [self.crop, self.flip] + ([self.jitter] if self.jitter is not None else []) + [self.to_dtype] + (
+            [self.normalize] if self.normalize is not None else [])
+
+    @staticmethod
+    def child_params(params: dict, count: int) -> list[dict]:
+        """Each of `count` children's parameters, from the fused ones (ToDtype and Normalize draw none)."""
+        drawn = [params["crop"], params["flip"]] + ([params["jitter"]] if "jitter" in params else [])
+        return drawn + [{}] * (count - len(drawn))
+
     def _apply_children(self, state: State, params: dict) -> None:
-        self.crop._apply(state, params["crop"])
-        self.flip._apply(state, params["flip"])
-        if self.jitter is not None:
-            self.jitter._apply(state, params["jitter"])
-        self.to_dtype._apply(state, {})
-        if self.normalize is not None:
-            self.normalize._apply(state, {})
+        children = self.children()
+        for t, p in zip(children, self.child_params(params, len(children))):
+            t._apply(state, p)
 
     @classmethod
     def from_sequence(cls, transforms, streams=None):
@@ -189,9 +194,7 @@ class FusedResizedCrop(BatchTransform):
 
     def unfused(self) -> Compose:
         """The equivalent Compose of the separate transforms (same streams), not fused."""
-        seq = [self.crop, self.flip] + ([self.jitter] if self.jitter is not None else []) + [self.to_dtype]
-        if self.normalize is not None:
-            seq.append(self.normalize)
+        seq = self.children()
         streams = list(self.streams) + [None] * (len(seq) - 3)
         return Compose(seq, streams=streams, fuse=False)
 
