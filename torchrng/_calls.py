@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from numbers import Integral
 from typing import NamedTuple
 
 import torch
 
 from ._generator import Generator
-from ._keys import Key
+from ._keys import Key, _check_u64
 from ._philox import philox4x32
 from ._streams import draw_key
 
@@ -127,11 +126,7 @@ def check_stream(stream, name: str = "stream"):
     """A stream id: None, an int in [0, 2**64) or a str (what Key.fold_in takes)."""
     if stream is None or isinstance(stream, str):
         return stream
-    if isinstance(stream, bool) or not isinstance(stream, Integral):
-        raise TypeError(f"{name} must be an int in [0, 2**64), a str or None, got {type(stream).__name__} {stream!r}")
-    if not 0 <= stream < 1 << 64:
-        raise ValueError(f"{name} must be an int in [0, 2**64), a str or None, got {stream}")
-    return int(stream)
+    return _check_u64(stream, name)
 
 
 def check_streams(streams, count: int):

@@ -27,7 +27,7 @@ import torch
 from torch.utils.data import Dataset, IterableDataset, Sampler
 
 from .._calls import ambient_key
-from .._keys import Key, key as _key_from_seed
+from .._keys import Key, _check_u64, key as _key_from_seed
 
 _U64 = 1 << 64
 
@@ -43,10 +43,7 @@ def _int_arg(value, name: str) -> int:
 
 
 def _epoch_arg(epoch) -> int:
-    epoch = _int_arg(epoch, "epoch")
-    if not 0 <= epoch < _U64:
-        raise ValueError(f"epoch must be an int in [0, 2**64), got {epoch}")
-    return epoch
+    return _check_u64(_int_arg(epoch, "epoch"), "epoch")
 
 
 def _index_arg(index) -> int:
