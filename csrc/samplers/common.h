@@ -101,8 +101,8 @@ TORCHRNG_HD int64_t to_i64(double x) {
 #endif
 }
 
-// int(t) of a one-element float32 tensor: truncation toward zero, as int64.
-TORCHRNG_HD int64_t trunc_f32(float x) { return to_i64(py_int(static_cast<double>(x))); }
+// int(t) of a one-element float32 tensor: truncation toward zero (to_i64's own), as int64.
+TORCHRNG_HD int64_t trunc_f32(float x) { return to_i64(static_cast<double>(x)); }
 
 TORCHRNG_HD double min_d(double a, double b) { return a < b ? a : b; }
 TORCHRNG_HD double max_d(double a, double b) { return a > b ? a : b; }
