@@ -109,17 +109,24 @@ def test_uniform(device, shape, bounds, dtype, spec):
 @given(low=st.floats(-1e6, 1e6), width=st.floats(1e-3, 1e6), dtype=st.sampled_from(FLOATS),
        seed=seeds, index=indices, a=st.integers(0, 40), b=st.integers(0, 40))
 def test_uniform_split_calls(low, width, dtype, seed, index, a, b):
-    """Two calls of one torchrng.Generator give the values of one call of both sizes, at any
-    sample index, across the 2**64 wrap too."""
+    """Two calls of one torchrng.Generator: the first gives the first values of one call of both
+    sizes, the second starts at the next whole sample index (P values per index: 4, or 2 for
+    float64), so a split at a multiple of P equals the one call; at any index, across 2**64 too."""
     high = low + width
     assume(torch.tensor(low, dtype=dtype) < torch.tensor(high, dtype=dtype))
     assume(math.isfinite(float(torch.tensor(high, dtype=dtype)) - float(torch.tensor(low, dtype=dtype))))
+    per_block = 2 if dtype == torch.float64 else 4
     whole = torchrng.uniform(a + b, low, high, generator=torchrng.Generator(seed, index=index), dtype=dtype)
     g = torchrng.Generator(seed, index=index)
-    parts = torch.cat([torchrng.uniform(a, low, high, generator=g, dtype=dtype),
-                       torchrng.uniform(b, low, high, generator=g, dtype=dtype)])
-    assert torch.equal(whole, parts)
-    assert g.index == (index + a + b) % 2**64
+    first = torchrng.uniform(a, low, high, generator=g, dtype=dtype)
+    second = torchrng.uniform(b, low, high, generator=g, dtype=dtype)
+    taken = -(-a // per_block)
+    assert torch.equal(first, whole[:a])
+    later = torchrng.Generator(seed, index=(index + taken) % 2**64)
+    assert torch.equal(second, torchrng.uniform(b, low, high, generator=later, dtype=dtype))
+    if a % per_block == 0:
+        assert torch.equal(second, whole[a:])
+    assert g.index == (index + taken + -(-b // per_block)) % 2**64
     count_case()
 
 

@@ -14,15 +14,54 @@ def test_two_calls_equal_one_call():
     first, second = torchrng.uniform(128, generator=a), torchrng.uniform(128, generator=a)
     whole = torchrng.uniform(256, generator=torchrng.Generator(5))
     assert torch.equal(torch.cat([first, second]), whole)
-    assert a.index == 256
+    assert a.index == 64  # four float32 values per sample index
 
 
 @pytest.mark.parametrize("sizes", [(3, 5), (1, 1, 1, 9), (7, 0, 6)])
-def test_uneven_calls_equal_one_call(sizes):
-    # Elements map to blocks by global element index, so even splits inside a block line up.
+def test_every_call_takes_whole_sample_indices(sizes):
+    """A fill of n float32 values takes ceil(n / 4) sample indices; the next call starts at the
+    next index (lanes left over in a block are never read by a later call)."""
     g = torchrng.Generator(11)
-    parts = [torchrng.normal(n, generator=g) for n in sizes]
-    assert torch.equal(torch.cat(parts), torchrng.normal(sum(sizes), generator=torchrng.Generator(11)))
+    whole = torchrng.normal(64, generator=torchrng.Generator(11))
+    index = 0
+    for n in sizes:
+        assert torch.equal(torchrng.normal(n, generator=g), whole[4 * index:4 * index + n])
+        index += -(-n // 4)
+        assert g.index == index
+
+
+def _block_words(key, index, blocks=1):
+    """The words of blocks 0 .. blocks-1 of sample index `index` (docs/streams.md)."""
+    counters = torch.tensor([[b, 0, index & 0xFFFFFFFF, index >> 32] for b in range(blocks)], dtype=torch.int64)
+    keys = torch.tensor([key.words] * blocks, dtype=torch.int64)
+    return torchrng.philox4x32_10(counters, keys).flatten().tolist()
+
+
+def test_different_ops_on_one_generator_never_share_a_block():
+    """Every op counts sample indices: a gamma (5 blocks of one index per value), then float32,
+    float64 and randint fills and a randperm, each reads blocks of its own indices only. Checked
+    against the Philox words of the indices each call should have taken."""
+    k = torchrng.key(21)
+    g = torchrng.Generator(k)
+    gamma = torchrng.gamma(1.0, 3, generator=g)
+    assert g.index == 3
+    u32 = torchrng.uniform(5, generator=g)  # indices 3 and 4
+    assert g.index == 5
+    words = _block_words(k, 3) + _block_words(k, 4)
+    assert u32.tolist() == [(w >> 8) * 2.0**-24 for w in words[:5]]
+    u64 = torchrng.uniform(3, generator=g, dtype=torch.float64)  # indices 5 and 6
+    assert g.index == 7
+    words = _block_words(k, 5) + _block_words(k, 6)
+    expected = [((words[2 * e + 1] << 32 | words[2 * e]) >> 11) * 2.0**-53 for e in range(3)]
+    assert u64.tolist() == expected
+    ints = torchrng.randint(0, 2**62, 2, generator=g)  # indices 7 and 8
+    assert g.index == 9
+    assert torch.equal(ints, torchrng.randint(0, 2**62, 2, generator=torchrng.Generator(k, index=7)))
+    perm = torchrng.randperm(10, generator=g)  # index 9
+    assert g.index == 10
+    assert torch.equal(perm, torchrng.randperm(10, generator=torchrng.Generator(k, index=9)))
+    # and the gamma read only indices 0..2
+    assert torch.equal(gamma, torchrng.gamma(1.0, 3, generator=k))
 
 
 def test_generator_equals_key_with_offset():
@@ -42,7 +81,7 @@ def test_state_roundtrip_and_pickle():
     assert torch.equal(torchrng.uniform(5, generator=g), expected)
     g.set_state(state)
     h = pickle.loads(pickle.dumps(g))
-    assert h.index == 10 and h.key == g.key
+    assert h.index == 3 and h.key == g.key  # ceil(10 / 4) sample indices
     assert torch.equal(torchrng.uniform(5, generator=h), expected)
 
 

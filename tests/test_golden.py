@@ -22,8 +22,8 @@ def digest(*tensors) -> str:
 
 
 def test_stream_version():
-    assert torchrng.STREAM_VERSION == 2
-    assert torch.ops.torchrng._stream_version() == 2
+    assert torchrng.STREAM_VERSION == 3
+    assert torch.ops.torchrng._stream_version() == 3
 
 
 def test_first_uniform_values_exactly():

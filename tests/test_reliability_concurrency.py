@@ -80,7 +80,7 @@ def _affine_row(out, i):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_shared_torchrng_generator(seed):
     """Eight threads, 60 calls each: uniform float64 fills, affine batches and drop-in RandomAffine
-    calls on one generator. Every call's indices are a block of consecutive indices; the blocks
+    calls on one generator. Every call's sample indices are a run of consecutive indices; the runs
     are disjoint, cover [start, start + total) exactly, and hold the reference values."""
     start = [0, 2**64 - 1000, 2**32 - 500][seed]
     g = torchrng.Generator(K, index=start)
@@ -105,22 +105,25 @@ def test_shared_torchrng_generator(seed):
             calls.extend(mine)
 
     run_threads(worker)
-    sizes = [v.numel() if k == "fill" else (v["angle"].numel() if k == "batch" else 1) for k, v in calls]
+    # Sample indices of each call: a float64 fill of m values takes ceil(m / 2) (two per block).
+    sizes = [-(-v.numel() // 2) if k == "fill" else (v["angle"].numel() if k == "batch" else 1) for k, v in calls]
     total = sum(sizes)
     assert g.index == (start + total) % 2**64
     # Single-threaded references over the whole range, keyed by value to find where each call sits.
-    ref_fill = torchrng.uniform(total, generator=torchrng.Generator(K, index=start), dtype=torch.float64)
+    ref_fill = torchrng.uniform(2 * total, generator=torchrng.Generator(K, index=start), dtype=torch.float64)
     ref_rows = S.affine(torchrng.Generator(K, index=start), n=total, image_size=SIZE, **AFFINE)
     fill_at = {float(x): i for i, x in enumerate(ref_fill)}
     row_at = {_affine_row(ref_rows, i): i for i in range(total)}
-    assert len(fill_at) == total and len(row_at) == total  # the values identify their index
+    assert len(fill_at) == 2 * total and len(row_at) == total  # the values identify their index
     used = []
     for (kind, value), n in zip(calls, sizes):
         if n == 0:
             continue
         if kind == "fill":
-            first = fill_at[float(value[0])]
-            assert torch.equal(value, ref_fill[first:first + n])
+            element = fill_at[float(value[0])]
+            assert element % 2 == 0, "a fill started inside a block"
+            assert torch.equal(value, ref_fill[element:element + value.numel()])
+            first = element // 2
         elif kind == "batch":
             first = row_at[_affine_row(value, 0)]
             for key in value:
@@ -181,7 +184,7 @@ def test_calls_pair_key_and_index_under_reseeding(repeat):
     ref = {}
     for key, base in ((a, 0), (b, base_b)):
         values = torchrng.uniform(span, generator=torchrng.Generator(key, index=base), dtype=torch.float64)
-        ref.update({float(v): (key, base + i) for i, v in enumerate(values)})
+        ref.update({float(v): (key, 2 * base + i) for i, v in enumerate(values)})  # (key, element)
     got = []
     lock = threading.Lock()
 

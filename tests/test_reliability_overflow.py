@@ -1,4 +1,4 @@
-"""Overflow: sample indices near 2**64, element indices past 2**32 Philox groups, image areas past
+"""Overflow: sample indices near 2**64 and past 2**32 (samplers and raw fills), image areas past
 2**31 and fills of more than 2**31 elements.
 
 The index arithmetic is checked against values computed independently: the raw Philox op
@@ -29,76 +29,70 @@ def philox_words(key, counters):
     return torchrng.philox4x32_10(c, k).tolist()
 
 
-def fill_reference_uniform_f32(key, elements):
-    """uniform(0, 1) float32 values of global elements `elements`: element E is word E % 4 of the
-    block at counter [0, 0, lo(E // 4), hi(E // 4)], u = (w >> 8) * 2**-24 (docs/streams.md)."""
-    groups = [e // 4 for e in elements]
+def fill_reference_uniform(key, start, n, dtype=torch.float32):
+    """uniform(0, 1) values of a fill of n elements from sample index `start` (docs/streams.md):
+    element e is lane e % P of the block at counter [0, 0, lo(s), hi(s)], s = (start + e // P)
+    mod 2**64; float32 u = (w >> 8) * 2**-24 (P = 4), float64 u = top 53 bits of w1:w0 * 2**-53
+    (P = 2)."""
+    per_block = 2 if dtype == torch.float64 else 4
+    groups = [(start + e // per_block) % U64 for e in range(n)]
     blocks = philox_words(key, [(0, 0, g & 0xFFFFFFFF, g >> 32) for g in groups])
-    return torch.tensor([(b[e % 4] >> 8) * 2.0**-24 for b, e in zip(blocks, elements)], dtype=torch.float32)
+    if per_block == 4:
+        values = [(b[e % 4] >> 8) * 2.0**-24 for e, b in enumerate(blocks)]
+    else:
+        values = [((b[2 * (e % 2) + 1] << 32 | b[2 * (e % 2)]) >> 11) * 2.0**-53 for e, b in enumerate(blocks)]
+    return torch.tensor(values, dtype=dtype)
 
 
-# --- raw fills: element indices wrap modulo 2**64, groups modulo 2**64 / P ---------------------------
+# --- raw fills: sample indices wrap modulo 2**64 ---------------------------------------------------
+
+FILLS = {  # name: (draw(n, generator, device), values per block)
+    "uniform32": (lambda n, g, d: torchrng.uniform(n, generator=g, device=d), 4),
+    "uniform64": (lambda n, g, d: torchrng.uniform(n, generator=g, device=d, dtype=torch.float64), 2),
+    "half": (lambda n, g, d: torchrng.uniform(n, -2.0, 2.0, generator=g, device=d, dtype=torch.float16), 4),
+    "normal32": (lambda n, g, d: torchrng.normal(n, generator=g, device=d), 4),
+    "normal64": (lambda n, g, d: torchrng.normal(n, generator=g, device=d, dtype=torch.float64), 2),
+    "bernoulli": (lambda n, g, d: torchrng.bernoulli(0.3, n, generator=g, device=d, dtype=torch.uint8), 4),
+    "randint": (lambda n, g, d: torchrng.randint(-(2**40), 2**40, n, generator=g, device=d), 1),
+}
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("fill", ["uniform32", "uniform64", "normal32", "normal64", "bernoulli", "randint", "half"])
+@pytest.mark.parametrize("fill", sorted(FILLS))
 @pytest.mark.parametrize("before", [1, 2, 3, 5, 64, 300])
 def test_fill_wraps_at_2_64(device, fill, before):
-    """A torchrng.Generator `before` elements short of 2**64: one call equals two calls split at any
-    point, and the elements past the wrap are elements 0, 1, ... of the key's stream."""
-    total = before + 700  # a tile of 256 blocks and more on both sides
-
-    def draw(n, g):
-        if fill == "uniform32":
-            return torchrng.uniform(n, generator=g, device=device)
-        if fill == "uniform64":
-            return torchrng.uniform(n, generator=g, device=device, dtype=torch.float64)
-        if fill == "half":
-            return torchrng.uniform(n, -2.0, 2.0, generator=g, device=device, dtype=torch.float16)
-        if fill == "normal32":
-            return torchrng.normal(n, generator=g, device=device)
-        if fill == "normal64":
-            return torchrng.normal(n, generator=g, device=device, dtype=torch.float64)
-        if fill == "bernoulli":
-            return torchrng.bernoulli(0.3, n, generator=g, device=device, dtype=torch.uint8)
-        return torchrng.randint(-(2**40), 2**40, n, generator=g, device=device)
-
+    """A torchrng.Generator `before` sample indices short of 2**64: the elements past the wrap are
+    those of the key's stream from index 0; a call takes ceil(n / P) whole indices, so two calls
+    split at a multiple of P equal one call, and any other split starts the second call at the
+    next whole index."""
+    draw, per_block = FILLS[fill]
+    total = per_block * before + 700  # a tile of 256 blocks and more on both sides
     start = U64 - before
-    whole = draw(total, torchrng.Generator(K, index=start))
-    for cut in sorted({0, 1, before - 1, before, before + 1, total // 2, total}):
+    whole = draw(total, torchrng.Generator(K, index=start), device)
+    assert torch.equal(whole[per_block * before:], draw(total - per_block * before, K, device))
+    for cut in sorted({0, 1, 2, 3, per_block * before - 1, per_block * before, total // 2, total}):
         if not 0 <= cut <= total:
             continue
         g = torchrng.Generator(K, index=start)
-        parts = torch.cat([draw(cut, g), draw(total - cut, g)])
-        assert torch.equal(whole, parts), f"split at {cut}"
-        assert g.index == (start + total) % U64
-    assert torch.equal(whole[before:], draw(total - before, K))  # element 2**64 is element 0
+        first, second = draw(cut, g, device), draw(total - cut, g, device)
+        taken = -(-cut // per_block)
+        assert torch.equal(first, whole[:cut]), f"split at {cut}"
+        assert torch.equal(second, draw(total - cut, torchrng.Generator(K, index=(start + taken) % U64), device))
+        if cut % per_block == 0:
+            assert torch.equal(second, whole[cut:]), f"split at {cut}"
+        assert g.index == (start + taken + -(-(total - cut) // per_block)) % U64
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("center", [2**32 * 4, 2**33 * 4, 2**62 * 4 - 8 * 4, 2**63, 2**64 - 4 * 2**32])
-def test_fill_element_index_arithmetic(device, center):
-    """Elements on both sides of a 2**32 boundary of the Philox group (the index's low word
-    carrying into its high word), through the tiled SIMD path, against the plain Philox op."""
-    start = (center - 613) % U64
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("center", [2**32, 2**33, 2**62 - 8, 2**63, 2**64 - 2**32, 2**64 - 150])
+def test_fill_index_arithmetic(device, dtype, center):
+    """Sample indices on both sides of a 2**32 boundary (the index's low word carrying into its
+    high word) and of 2**64, through the tiled SIMD path, against the plain Philox op."""
+    start = (center - 153) % U64
     n = 1300
-    out = torchrng.uniform(n, generator=torchrng.Generator(K, index=start), device=device).cpu()
-    elements = [(start + i) % U64 for i in range(n)]
-    assert torch.equal(out, fill_reference_uniform_f32(K, elements))
-
-
-@pytest.mark.parametrize("device", DEVICES)
-def test_fill_more_than_2_32_groups_by_index_base(device):
-    """The element count of a call past 2**32 groups (2**34 float32 elements) is out of reach of
-    memory; an index base of 2**34 - 10 makes the kernel compute group numbers past 2**32 and the
-    float64 path (two values per block) group numbers past 2**33."""
-    for dtype, per_block in ((torch.float32, 4), (torch.float64, 2)):
-        start = per_block * 2**32 - 10
-        out = torchrng.uniform(40, generator=torchrng.Generator(K, index=start), device=device, dtype=dtype)
-        g = torchrng.Generator(K, index=start)
-        parts = torch.cat([torchrng.uniform(10, generator=g, device=device, dtype=dtype),
-                           torchrng.uniform(30, generator=g, device=device, dtype=dtype)])
-        assert torch.equal(out, parts)
+    out = torchrng.uniform(n, generator=torchrng.Generator(K, index=start), device=device, dtype=dtype).cpu()
+    assert torch.equal(out, fill_reference_uniform(K, start, n, dtype))
 
 
 # --- samplers: sample indices wrap modulo 2**64 --------------------------------------------------------
@@ -254,6 +248,7 @@ def test_scaled_sizes_fit_int64(size):
 
 
 def _bernoulli_reference(key, p, elements):
+    """Element e of a bernoulli fill from a Key is lane e % 4 of sample index e // 4."""
     groups = [e // 4 for e in elements]
     blocks = philox_words(key, [(0, 0, g & 0xFFFFFFFF, g >> 32) for g in groups])
     return [int(b[e % 4] * 2.0**-32 < p) for b, e in zip(blocks, elements)]
@@ -269,7 +264,8 @@ def test_bernoulli_past_2_31_elements():
     probe = [0, 1, 2**31 - 3, 2**31 - 2, 2**31 - 1, 2**31, 2**31 + 1, 2**31 + 4, 2**32 // 3]
     probe = [e for e in probe if e < n]
     assert out[probe].tolist() == _bernoulli_reference(K, p, probe)
-    tail = torchrng.bernoulli(p, 37, generator=torchrng.Generator(K, index=n - 37), dtype=torch.uint8)
+    assert (n - 37) % 4 == 0  # the last 37 elements start a block: sample index (n - 37) / 4
+    tail = torchrng.bernoulli(p, 37, generator=torchrng.Generator(K, index=(n - 37) // 4), dtype=torch.uint8)
     assert torch.equal(out[-37:], tail)
     del out
 

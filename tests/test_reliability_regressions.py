@@ -21,13 +21,15 @@ K = torchrng.key(0)
 
 
 def test_fill_wraps_at_2_64_for_multi_value_blocks():
-    """uniform(8) from index 2**64 - 2 gave, past the wrap, group 2**62 instead of group 0."""
-    for dtype in (torch.float32, torch.float64):
-        whole = torchrng.uniform(8, generator=torchrng.Generator(K, index=2**64 - 2), dtype=dtype)
-        g = torchrng.Generator(K, index=2**64 - 2)
-        parts = torch.cat([torchrng.uniform(2, generator=g, dtype=dtype), torchrng.uniform(6, generator=g, dtype=dtype)])
+    """uniform(n) from index 2**64 - 1 gave, past the wrap, group 2**62 instead of group 0 (when the
+    index counted elements); now the values past sample index 2**64 - 1 are those of index 0."""
+    for dtype, per_block in ((torch.float32, 4), (torch.float64, 2)):
+        whole = torchrng.uniform(4 * per_block, generator=torchrng.Generator(K, index=2**64 - 1), dtype=dtype)
+        g = torchrng.Generator(K, index=2**64 - 1)
+        parts = torch.cat([torchrng.uniform(per_block, generator=g, dtype=dtype),
+                           torchrng.uniform(3 * per_block, generator=g, dtype=dtype)])
         assert torch.equal(whole, parts)
-        assert torch.equal(whole[2:], torchrng.uniform(6, generator=K, dtype=dtype))
+        assert torch.equal(whole[per_block:], torchrng.uniform(3 * per_block, generator=K, dtype=dtype))
 
 
 @pytest.mark.parametrize("call", [

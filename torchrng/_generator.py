@@ -1,9 +1,10 @@
 """torchrng.Generator: a key plus a running sample counter.
 
-Sampling N items takes the next N sample indices, so two calls of 128 give the same values as one
-call of 256. The counter is advanced under a lock, so threads sharing a generator never receive
-overlapping indices. An index is a sample for samplers and per-sample ops but an element for raw
-fills (several per Philox block): use one Generator per kind of op (docs/streams.md).
+Every op takes whole sample indices from it: a sampler or per-sample op one per sample, a raw fill
+one per Philox block (ceil(n / P) for n values, P = 4 float32 / 2 float64 / 1 randint values a
+block). So two calls of 128 samples give the same values as one call of 256, and no two calls, of
+any op, ever read the same Philox word. The counter is advanced under a lock, so threads sharing a
+generator never receive overlapping indices.
 """
 
 from __future__ import annotations

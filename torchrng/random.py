@@ -1,4 +1,10 @@
-"""Raw random tensors from Philox streams: every element is a pure function of (key, element index).
+"""Raw random tensors from Philox streams: every element is a pure function of (key, sample index,
+its place in the call).
+
+Element-wise fills pack P values into one Philox block per sample index (P = 4 for 32-bit and
+narrower floats and for bernoulli, 2 for float64, 1 for randint): element e of a call is lane e % P
+of sample index first + e // P. A torchrng.Generator hands every op whole sample indices, so a fill
+of n elements moves it by ceil(n / P) and no two calls, of any op, ever read the same block.
 
 Each function takes `generator=`: a `torchrng.Key`, a `torchrng.Generator`, a `torch.Generator` on
 any device, or None (a key drawn from the global torch generator, so `torch.manual_seed` makes it
@@ -53,7 +59,18 @@ def _run(op, generator, stream, count: int, *args) -> None:
 
 
 def _numel(out):
+    """Sample indices of an op with one index per element (randint, gamma, beta)."""
     return out.numel()
+
+
+def _four_per_index(out):
+    """Sample indices of a fill with 4 values per block (one 32-bit word each, or bernoulli's)."""
+    return -(-out.numel() // 4)
+
+
+def _float_fill_indices(out):
+    """Sample indices of uniform / normal: 4 values per block, 2 for float64 (53-bit values)."""
+    return -(-out.numel() // (2 if out.dtype == torch.float64 else 4))
 
 
 def uniform(shape, low: float = 0.0, high: float = 1.0, *, generator: GeneratorLike = None, device=None,
@@ -64,7 +81,8 @@ def uniform(shape, low: float = 0.0, high: float = 1.0, *, generator: GeneratorL
     low, high = v.finite_arg(low, "low"), v.finite_arg(high, "high")
     if not low < high:
         raise ValueError(f"uniform: low must be < high, got low={low}, high={high}")
-    return _fill(_ops.fill_uniform, shape, dtype, FLOATING_DTYPES, generator, device, _numel, 1, low, high)
+    return _fill(_ops.fill_uniform, shape, dtype, FLOATING_DTYPES, generator, device, _float_fill_indices, 1,
+                 low, high)
 
 
 def normal(shape, mean: float = 0.0, std: float = 1.0, *, generator: GeneratorLike = None, device=None,
@@ -74,7 +92,8 @@ def normal(shape, mean: float = 0.0, std: float = 1.0, *, generator: GeneratorLi
     std = v.finite_arg(std, "std")
     if std < 0:
         raise ValueError(f"normal: std must be >= 0, got {std}")
-    return _fill(_ops.fill_normal, shape, dtype, FLOATING_DTYPES, generator, device, _numel, 1, mean, std)
+    return _fill(_ops.fill_normal, shape, dtype, FLOATING_DTYPES, generator, device, _float_fill_indices, 1,
+                 mean, std)
 
 
 def randint(low: int, high: int, shape, *, generator: GeneratorLike = None, device=None,
@@ -93,7 +112,7 @@ def bernoulli(p: float, shape, *, generator: GeneratorLike = None, device=None,
     """True (1) with probability p, to a resolution of 2**-32: p = 0 never fires, p = 1 always."""
     p = v.probability_arg(p, "p")
     allowed = (torch.bool,) + INTEGER_DTYPES + FLOATING_DTYPES
-    return _fill(_ops.fill_bernoulli, shape, dtype, allowed, generator, device, _numel, 1, p)
+    return _fill(_ops.fill_bernoulli, shape, dtype, allowed, generator, device, _four_per_index, 1, p)
 
 
 def randperm(n: int, batch=None, *, generator: GeneratorLike = None, device=None,

@@ -45,21 +45,14 @@ struct CpuBackend {
   static void fill(const at::Tensor&, T* data, int64_t numel, core::Stream s, const Fill& f, const OptGen& gen) {
     check_no_generator(gen);
     constexpr int P = Fill::kValuesPerBlock;
-    const uint64_t first = s.index_base;  // global element index of data[0]
     at::parallel_for(0, numel, kGrainElements, [&](int64_t begin, int64_t end) {
       uint32_t words[4 * kTileBlocks];
       int64_t i = begin;
       while (i < end) {
-        const uint64_t e = first + static_cast<uint64_t>(i);
-        const uint64_t group = e / P;
-        const int64_t lane = static_cast<int64_t>(e % P);
-        int64_t blocks = std::min<int64_t>(kTileBlocks, (lane + (end - i) + P - 1) / P);
-        if constexpr (P > 1) {
-          // Element indices wrap modulo 2^64, and so do groups, modulo 2^64 / P: a tile stops at
-          // the wrap so that element 2^64 is group 0 again (not group 2^64 / P).
-          const uint64_t groups_left = (~uint64_t{0} / P) - group + 1;  // >= 1
-          if (groups_left < static_cast<uint64_t>(blocks)) blocks = static_cast<int64_t>(groups_left);
-        }
+        // Element i is lane i % P of sample index index_base + i / P (wrapping modulo 2^64).
+        const uint64_t group = s.index_base + static_cast<uint64_t>(i / P);
+        const int64_t lane = i % P;
+        const int64_t blocks = std::min<int64_t>(kTileBlocks, (lane + (end - i) + P - 1) / P);
         cpu::philox_blocks(s.key, s.block_base, group, blocks, words);
         if constexpr (Fill::kOneWordPerValue) {
           // Element e is word e - 4 * group of the tile: one straight loop the compiler vectorises.

@@ -13,26 +13,20 @@ namespace {
 using ops::OptGen;
 using cuda::DeviceStream;
 
+// Element i is lane i % P of sample index index_base + i / P: one thread per sample index.
 template <typename T, class Fill>
 __global__ void fill_kernel(T* data, int64_t numel, DeviceStream ds, Fill f) {
   constexpr int P = Fill::kValuesPerBlock;
   const core::Stream s = cuda::resolve(ds);
-  const uint64_t first = s.index_base;  // global element index of data[0]
-  const uint64_t first_group = first / P;
-  const int64_t lane0 = static_cast<int64_t>(first % P);
-  const int64_t groups = (lane0 + numel + P - 1) / P;
-  const core::Stream blocks{s.key, 0, s.block_base};
+  const int64_t groups = (numel + P - 1) / P;
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < groups; t += stride) {
     T values[P];
-    // Groups wrap modulo 2^64 / P, as element indices wrap modulo 2^64 (P is a power of two).
-    const uint64_t group = (first_group + static_cast<uint64_t>(t)) & (~uint64_t{0} / P);
-    f(core::stream_block(blocks, group, 0), values);
-    const int64_t base = t * P - lane0;
+    f(core::stream_block(s, static_cast<uint64_t>(t), 0), values);
+    const int64_t base = t * P;
 #pragma unroll
     for (int l = 0; l < P; ++l) {
-      const int64_t i = base + l;
-      if (i >= 0 && i < numel) data[i] = values[l];
+      if (base + l < numel) data[base + l] = values[l];
     }
   }
 }
@@ -72,7 +66,7 @@ struct CudaBackend {
     const DeviceStream ds = cuda::make_device_stream(out, s, gen, 1);
     if (numel == 0) return;
     constexpr int P = Fill::kValuesPerBlock;
-    const int64_t groups = (numel + 2 * P - 1) / P;  // an upper bound: the first group may be partial
+    const int64_t groups = (numel + P - 1) / P;
     fill_kernel<<<cuda::grid_for(groups), cuda::kThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(data, numel, ds, f);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   }

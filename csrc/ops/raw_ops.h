@@ -1,9 +1,11 @@
 // The raw sampling ops, written once for both devices.
 //
-// Element-wise fills (uniform, normal, bernoulli, randint) map global element index E to Philox
-// block E / kValuesPerBlock (the "sample index" of the stream; block number 0) and lane
-// E % kValuesPerBlock, so each element is a pure function of (key, E). A fill functor turns one
-// block into its kValuesPerBlock values; the CPU and CUDA drivers only decide which blocks to make.
+// Element-wise fills (uniform, normal, bernoulli, randint) pack kValuesPerBlock values (P) into
+// block 0 of a sample index: element e of a call is lane e % P of sample index index_base + e / P,
+// so each element is a pure function of (key, index_base, e), and a call uses whole sample indices
+// (a stateful generator moves by ceil(numel / P), never sharing a block between calls or ops).
+// A fill functor turns one block into its P values; the CPU and CUDA drivers only decide which
+// blocks to make.
 // Row ops (randperm, dirichlet) and the per-element gamma/beta use one sample index per row or
 // element and read a fixed number of blocks from it.
 #pragma once

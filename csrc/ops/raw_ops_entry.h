@@ -2,7 +2,8 @@
 // to a device backend. The CPU and CUDA files instantiate these with their Backend, which provides:
 //
 //   Backend::fill(out, data, numel, stream, fill, generator)
-//       element-wise fill: element e is global element stream.index_base + e (see raw_ops.h);
+//       element-wise fill: element e is lane e % P of sample index stream.index_base + e / P, P the
+//       fill's kValuesPerBlock (see raw_ops.h);
 //   Backend::per_index(out, count, stream, blocks_per_index, fn, generator)
 //       fn(SampleBlocks{stream, i}, i) for i in [0, count).
 //
