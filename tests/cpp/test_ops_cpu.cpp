@@ -18,10 +18,11 @@ c10::TypedOperatorHandle<FillUniform> fill_uniform() {
   return c10::Dispatcher::singleton().findSchemaOrThrow("torchrng::fill_uniform", "").typed<FillUniform>();
 }
 
-// Element E of a fill: block E / 4 of the key (sample index E / 4, block 0), word E % 4.
-float expected_uniform(uint32_t k0, uint32_t k1, uint64_t e) {
+// Element e of a float32 fill whose stream base is sample index `base` (stream v3): word e % 4 of
+// block 0 of sample index base + e / 4.
+float expected_uniform(uint32_t k0, uint32_t k1, uint64_t base, uint64_t e) {
   const torchrng::core::Stream s{{{k0, k1}}, 0, 0};
-  const auto block = torchrng::core::stream_block(s, e / 4, 0);
+  const auto block = torchrng::core::stream_block(s, base + e / 4, 0);
   return torchrng::core::u01_f32(block.v[e % 4]);
 }
 
@@ -33,7 +34,7 @@ TORCHRNG_TEST(ops_uniform_matches_core_formula) {
   fill_uniform().call(out, 0.0, 1.0, {7, 9, base, 0}, std::nullopt);
   const float* p = out.data_ptr<float>();
   for (int64_t i = 0; i < out.numel(); ++i) {
-    CHECK_EQ(p[i], expected_uniform(7, 9, static_cast<uint64_t>(base + i)));
+    CHECK_EQ(p[i], expected_uniform(7, 9, static_cast<uint64_t>(base), static_cast<uint64_t>(i)));
   }
 }
 
