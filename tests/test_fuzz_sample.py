@@ -253,6 +253,14 @@ def _in(t, lo, hi, what):
         assert bool((t >= lo).all()) and bool((t <= hi).all()), f"{what} outside [{lo}, {hi}]: {t.min()} .. {t.max()}"
 
 
+def _in_float32(t, lo, hi, what):
+    """A float32 uniform (torch.empty(1).uniform_): float32 values between the float32-rounded bounds."""
+    if t.numel():
+        assert torch.equal(t.float().double(), t), f"{what}: not float32 values"
+        lo32, hi32 = (float(torch.tensor(x, dtype=torch.float32)) for x in (lo, hi))
+        _in(t, lo32, hi32, what)
+
+
 def check_valid(name, out, hyper, n, sizes, device):
     assert isinstance(out, dict) and out
     for key, t in out.items():
@@ -281,10 +289,10 @@ def check_valid(name, out, hyper, n, sizes, device):
         assert bool((out["left"] >= 0).all()) and bool((out["left"] + out["width"] <= pw).all())
     elif name == "rotation":
         lo, hi = _angle_range(hyper["degrees"])
-        _in(out["angle"], lo, hi, "angle")
+        _in_float32(out["angle"], lo, hi, "angle")
     elif name == "affine":
         lo, hi = _angle_range(hyper["degrees"])
-        _in(out["angle"], lo, hi, "angle")
+        _in_float32(out["angle"], lo, hi, "angle")
         assert bool(out["scale"].isfinite().all()) and bool((out["scale"] > 0).all())
         if hyper.get("translate") is not None:
             tx, ty = hyper["translate"]
@@ -341,7 +349,7 @@ def check_valid(name, out, hyper, n, sizes, device):
         _in(out["chain_weights"], 0, 1, "chain_weights")
     elif name == "gaussian_blur":
         lo, hi = _sigma_range(hyper.get("sigma", (0.1, 2.0)))
-        _in(out["sigma"], lo, hi, "sigma")
+        _in_float32(out["sigma"], lo, hi, "sigma")
     elif name == "elastic":
         assert bool(out["displacement"].isfinite().all())
 

@@ -69,6 +69,17 @@ def finite_arg(value, name: str) -> float:
     return value
 
 
+FLOAT32_MAX = 3.4028234663852886e38
+
+
+def float32_range(lo: float, hi: float, name: str) -> None:
+    """A range torchvision draws as torch.empty(1).uniform_(lo, hi), a float32 tensor: torch requires
+    both bounds and their difference within float32's range (torchrng draws it the same way)."""
+    if not (-FLOAT32_MAX <= lo <= FLOAT32_MAX and -FLOAT32_MAX <= hi <= FLOAT32_MAX and hi - lo <= FLOAT32_MAX):
+        raise ValueError(f"{name}: the range ({lo}, {hi}) must lie within float32's range (+-3.4e38), its width "
+                         "too (torchvision draws it with torch.empty(1).uniform_, a float32 tensor)")
+
+
 def positive_arg(value, name: str) -> float:
     value = finite_arg(value, name)
     if value <= 0:

@@ -32,22 +32,21 @@ const OrderTable& order_table() {
 void rows_avx2(const samplers::ColorJitter& jitter, const int64_t* order, const uint32_t* factor_words, int64_t count,
                double* rows) {
   const OrderTable& table = order_table();
-  const __m256d lo = _mm256_loadu_pd(jitter.lo);
-  const __m256d width = _mm256_sub_pd(_mm256_loadu_pd(jitter.hi), lo);  // hi - lo, as uniform_in
+  // samplers::uniform_f32 in float32 lanes: float32(lo) + u * (float32(hi) - float32(lo)).
+  const __m128 lo = _mm256_cvtpd_ps(_mm256_loadu_pd(jitter.lo));
+  const __m128 width = _mm_sub_ps(_mm256_cvtpd_ps(_mm256_loadu_pd(jitter.hi)), lo);
+  const __m128 scale = _mm_set1_ps(0x1p-24f);
   const __m256d keep = _mm256_castsi256_pd(_mm256_setr_epi64x(-int64_t{jitter.enabled[0]}, -int64_t{jitter.enabled[1]},
                                                               -int64_t{jitter.enabled[2]}, -int64_t{jitter.enabled[3]}));
   const __m256d nan = _mm256_set1_pd(core::pm_detail::nan_value());
-  const __m256d scale = _mm256_set1_pd(core::kTwoM32);
-  const __m256i magic = _mm256_set1_epi64x(0x4330000000000000LL);  // 2^52: u32 -> double exactly
-  const __m256d two52 = _mm256_set1_pd(0x1p52);
   for (int64_t j = 0; j < count; ++j) {
     double* row = rows + 8 * j;
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(row),
                         _mm256_load_si256(reinterpret_cast<const __m256i*>(table.rows[order[j]])));
     const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(factor_words + 4 * j));
-    const __m256d u = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(w), magic)), two52);
-    const __m256d factor = _mm256_add_pd(lo, _mm256_mul_pd(_mm256_mul_pd(u, scale), width));
-    _mm256_storeu_pd(row + 4, _mm256_blendv_pd(nan, factor, keep));
+    const __m128 u = _mm_mul_ps(_mm_cvtepi32_ps(_mm_srli_epi32(w, 8)), scale);  // exact: 24-bit integers
+    const __m128 factor = _mm_add_ps(lo, _mm_mul_ps(u, width));
+    _mm256_storeu_pd(row + 4, _mm256_blendv_pd(nan, _mm256_cvtps_pd(factor), keep));
   }
 }
 

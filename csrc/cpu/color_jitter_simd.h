@@ -3,7 +3,7 @@
 //
 // The orders are indices below 4! made in SIMD lanes (bounded_ints_simd), each a lookup in the
 // table of the 24 permutations permutation_from_index<4> makes; a sample's four factors are one
-// 4-wide vector of uniform_in's IEEE operations, NaN where the factor is not configured. One
+// 4-wide float32 vector of uniform_f32's IEEE operations, NaN where the factor is not configured. One
 // sample at a time, the permutation's swaps and the int64 column conversions cost several times
 // the arithmetic.
 //

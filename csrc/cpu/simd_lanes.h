@@ -4,7 +4,8 @@
 // included in both namespaces (the *_lanes.inc files) becomes two kernels, chosen at run time.
 //
 // Every operation is one correctly rounded IEEE operation or an exact bit manipulation, so a kernel
-// written in them computes what the scalar code it mirrors computes, lane by lane.
+// written in them computes what the scalar code it mirrors computes, lane by lane. F holds one
+// float32 per double lane, for the float32 arithmetic of samplers::uniform_f32.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +76,23 @@ TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
 // samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
 TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
 
+using F = __m256;  // float32, one per double lane
+TORCHRNG_LANE F fset(float x) { return _mm256_set1_ps(x); }
+TORCHRNG_LANE F fadd(F a, F b) { return _mm256_add_ps(a, b); }
+TORCHRNG_LANE F fsub(F a, F b) { return _mm256_sub_ps(a, b); }
+TORCHRNG_LANE F fmul(F a, F b) { return _mm256_mul_ps(a, b); }
+TORCHRNG_LANE F fneg(F a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
+TORCHRNG_LANE F narrow(V a) { return _mm512_cvtpd_ps(a); }  // rounded to nearest even
+TORCHRNG_LANE V widen(F a) { return _mm512_cvtps_pd(a); }  // exact
+// core::u01_f32 of word k of kLanes consecutive Philox blocks: (w >> 8) * 2^-24, exact.
+TORCHRNG_LANE F block_word_u01_f32(const uint32_t* rec, int k) {
+  const __m512i a = _mm512_loadu_si512(rec), b = _mm512_loadu_si512(rec + 16);
+  const __m512i idx = _mm512_add_epi32(_mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
+                                       _mm512_set1_epi32(k));
+  const __m256i w = _mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b));
+  return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(w, 8)), _mm256_set1_ps(0x1p-24f));
+}
+
 TORCHRNG_LANE I iload(const int64_t* p) { return _mm512_loadu_si512(p); }
 TORCHRNG_LANE void istore(int64_t* p, I v) { _mm512_storeu_si512(p, v); }
 // The low 32 bits of each lane times those of b, as the exact 64-bit product.
@@ -144,16 +162,31 @@ TORCHRNG_LANE V small_to_double(I a) {  // the low dword of each lane, then int3
 // samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
 TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
 
+using F = __m128;  // float32, one per double lane
+TORCHRNG_LANE F fset(float x) { return _mm_set1_ps(x); }
+TORCHRNG_LANE F fadd(F a, F b) { return _mm_add_ps(a, b); }
+TORCHRNG_LANE F fsub(F a, F b) { return _mm_sub_ps(a, b); }
+TORCHRNG_LANE F fmul(F a, F b) { return _mm_mul_ps(a, b); }
+TORCHRNG_LANE F fneg(F a) { return _mm_xor_ps(a, _mm_set1_ps(-0.0f)); }
+TORCHRNG_LANE F narrow(V a) { return _mm256_cvtpd_ps(a); }  // rounded to nearest even
+TORCHRNG_LANE V widen(F a) { return _mm256_cvtps_pd(a); }  // exact
+
 TORCHRNG_LANE I iload(const int64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 TORCHRNG_LANE void istore(int64_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 TORCHRNG_LANE I mul_u32(I a, I b) { return _mm256_mul_epu32(a, b); }
-TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) {
+// Word k of kLanes consecutive Philox blocks, as four uint32.
+TORCHRNG_LANE __m128i block_word_u32(const uint32_t* rec, int k) {
   // Two permutes and a blend: a gather is several times slower on AMD cores.
   const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rec));
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rec + 8));
   const __m256i idx = _mm256_setr_epi32(k, k + 4, k, k + 4, k, k + 4, k, k + 4);
   const __m256i w = _mm256_blend_epi32(_mm256_permutevar8x32_epi32(a, idx), _mm256_permutevar8x32_epi32(b, idx), 0x0c);
-  return _mm256_cvtepu32_epi64(_mm256_castsi256_si128(w));
+  return _mm256_castsi256_si128(w);
+}
+TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) { return _mm256_cvtepu32_epi64(block_word_u32(rec, k)); }
+// core::u01_f32 of word k: (w >> 8) * 2^-24, exact.
+TORCHRNG_LANE F block_word_u01_f32(const uint32_t* rec, int k) {
+  return _mm_mul_ps(_mm_cvtepi32_ps(_mm_srli_epi32(block_word_u32(rec, k), 8)), _mm_set1_ps(0x1p-24f));
 }
 
 // Word k of kLanes consecutive Philox blocks (4 words each, from rec), as exact doubles: zero-extended

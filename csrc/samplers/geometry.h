@@ -121,19 +121,20 @@ struct Crop {
   }
 };
 
-// RandomRotation. Columns: angle.
+// RandomRotation (and GaussianBlur's sigma): one float32 uniform. Columns: angle.
 struct Rotation {
   using Value = double;
   static constexpr int kBlocks = 1;
   static constexpr int kColumns = 1;
-  double lo, hi;
+  float lo, hi;  // the range rounded to float32 once (uniform_f32 rounds it the same way)
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
-    row[0] = uniform_in(blocks(0).v[0], lo, hi);
+    row[0] = uniform_f32(blocks(0).v[0], lo, hi);
   }
 };
 
-// RandomAffine: angle, translation (rounded half to even, as Python's round), scale, shear.
+// RandomAffine: angle, translation (rounded half to even, as Python's round), scale, shear, each a
+// float32 uniform as torchvision draws it (the translation's bounds are float(translate * side)).
 // Block 0: angle, tx, ty, scale; block 1: shear_x, shear_y. Columns: angle, tx, ty, scale,
 // shear_x, shear_y.
 struct Affine {
@@ -149,20 +150,20 @@ struct Affine {
   template <class Blocks>
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t height, int64_t width, double* row) const {
     const u32x4 b = blocks(0);
-    row[0] = uniform_in(b.v[0], deg_lo, deg_hi);
+    row[0] = uniform_f32(b.v[0], deg_lo, deg_hi);
     row[1] = row[2] = 0.0;
     if (translate_x >= 0) {
       const double max_dx = translate_x * static_cast<double>(width);
       const double max_dy = translate_y * static_cast<double>(height);
-      row[1] = py_round(uniform_in(b.v[1], -max_dx, max_dx));
-      row[2] = py_round(uniform_in(b.v[2], -max_dy, max_dy));
+      row[1] = py_round(uniform_f32(b.v[1], -max_dx, max_dx));
+      row[2] = py_round(uniform_f32(b.v[2], -max_dy, max_dy));
     }
-    row[3] = scale_lo >= 0 ? uniform_in(b.v[3], scale_lo, scale_hi) : 1.0;
+    row[3] = scale_lo >= 0 ? uniform_f32(b.v[3], scale_lo, scale_hi) : 1.0;
     row[4] = row[5] = 0.0;
     if (shear_count > 0) {
       const u32x4 s = blocks(1);
-      row[4] = uniform_in(s.v[0], shear[0], shear[1]);
-      if (shear_count == 4) row[5] = uniform_in(s.v[1], shear[2], shear[3]);
+      row[4] = uniform_f32(s.v[0], shear[0], shear[1]);
+      if (shear_count == 4) row[5] = uniform_f32(s.v[1], shear[2], shear[3]);
     }
   }
 };

@@ -13,7 +13,8 @@ namespace samplers {
 
 // ColorJitter: the order of the four adjustments (torch.randperm(4): one block, block 0) and the
 // factors of the configured ones (block 1, word k for factor k = brightness, contrast, saturation,
-// hue). An unconfigured factor (torchvision's None) is NaN. Columns: fn_idx[4], brightness,
+// hue, each a float32 uniform as torchvision's _generate_value draws it). An unconfigured factor
+// (torchvision's None) is NaN. Columns: fn_idx[4], brightness,
 // contrast, saturation, hue.
 struct ColorJitter {
   using Value = double;
@@ -36,7 +37,7 @@ struct ColorJitter {
   TORCHRNG_HD void write(const Blocks& blocks, const Draws& order, double* row) const {
     permutation_from_index<4>(order[0], row);
     const u32x4 b = blocks(1);
-    for (int k = 0; k < 4; ++k) row[4 + k] = enabled[k] ? uniform_in(b.v[k], lo[k], hi[k]) : core::pm_detail::nan_value();
+    for (int k = 0; k < 4; ++k) row[4 + k] = enabled[k] ? uniform_f32(b.v[k], lo[k], hi[k]) : core::pm_detail::nan_value();
   }
 };
 
@@ -58,7 +59,7 @@ struct PhotometricDistort {
   TORCHRNG_HD void operator()(const Blocks& blocks, int64_t, int64_t, double* row) const {
     const u32x4 gates = blocks(0), factors = blocks(1), coins = blocks(2);
     for (int k = 0; k < 4; ++k) {
-      row[k] = core::bernoulli_from32(gates.v[k], p) ? uniform_in(factors.v[k], lo[k], hi[k]) : core::pm_detail::nan_value();
+      row[k] = core::bernoulli_from32(gates.v[k], p) ? uniform_f32(factors.v[k], lo[k], hi[k]) : core::pm_detail::nan_value();
     }
     row[4] = unit(coins.v[0]) < 0.5 ? 1.0 : 0.0;
     const bool permute = core::bernoulli_from32(coins.v[1], p);

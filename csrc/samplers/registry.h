@@ -113,6 +113,15 @@ inline int64_t as_int(double v) {
   return static_cast<int64_t>(v);
 }
 
+// A range drawn as a float32 uniform (samplers::uniform_f32): torch's uniform_ requires both bounds
+// and their difference within float32's range, and the casts to float must not overflow.
+inline void float32_range(double lo, double hi, const char* name, const char* what) {
+  constexpr double kMax = 3.4028234663852886e38;  // FLT_MAX
+  TORCH_CHECK(lo >= -kMax && lo <= kMax && hi >= -kMax && hi <= kMax && lo <= hi && hi - lo <= kMax,
+              "torchrng.sample.", name, ": ", what, " must be a range (lo <= hi) within float32's range, with hi - lo "
+              "too, as torch.empty(1).uniform_ requires; got (", lo, ", ", hi, ")");
+}
+
 }  // namespace detail
 
 template <class Visitor>
@@ -131,12 +140,17 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
       return visit(Crop{as_int(h[0]), as_int(h[1]), as_int(h[2]), as_int(h[3]), as_int(h[4]), as_int(h[5]), h[6] != 0});
     case kRotation:
       need(h, 2, "rotation");
-      return visit(Rotation{h[0], h[1]});
+      detail::float32_range(h[0], h[1], "rotation", "the range");
+      return visit(Rotation{static_cast<float>(h[0]), static_cast<float>(h[1])});
     case kAffine: {
       need(h, 11, "affine");
       const int64_t shear_count = as_int(h[6]);
       TORCH_CHECK(shear_count == 0 || shear_count == 2 || shear_count == 4, "torchrng.sample.affine: bad shear");
       Affine a{h[0], h[1], h[2], h[3], h[4], h[5], static_cast<int>(shear_count), {h[7], h[8], h[9], h[10]}};
+      detail::float32_range(a.deg_lo, a.deg_hi, "affine", "degrees");
+      if (a.scale_lo >= 0) detail::float32_range(a.scale_lo, a.scale_hi, "affine", "scale");
+      for (int k = 0; k < a.shear_count; k += 2) detail::float32_range(a.shear[k], a.shear[k + 1], "affine", "shear");
+      TORCH_CHECK(a.translate_x <= 1 && a.translate_y <= 1, "torchrng.sample.affine: translate must be at most 1");
       return visit(a);
     }
     case kPerspective:
@@ -180,6 +194,7 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
         s.enabled[k] = h[3 * k] != 0;
         s.lo[k] = h[3 * k + 1];
         s.hi[k] = h[3 * k + 2];
+        if (s.enabled[k]) detail::float32_range(s.lo[k], s.hi[k], "color_jitter", "a factor range");
       }
       return visit(s);
     }
@@ -189,6 +204,7 @@ void visit_sampler(int64_t id, c10::ArrayRef<double> h, Visitor&& visit) {
       for (int k = 0; k < 4; ++k) {
         s.lo[k] = h[2 * k];
         s.hi[k] = h[2 * k + 1];
+        detail::float32_range(s.lo[k], s.hi[k], "photometric_distort", "a factor range");
       }
       s.p = h[8];
       s.channels = as_int(h[9]);

@@ -73,6 +73,7 @@ def _jitter_range(value, name, center=1.0, bound=(0.0, math.inf), clip_first_on_
         raise ValueError(f"{name} values should be between {bound} and increasing, but got {value}.")
     if not (math.isfinite(value[0]) and math.isfinite(value[1])):
         raise ValueError(f"{name} values must be finite, got {value}")
+    v.float32_range(value[0], value[1], name)
     return None if value[0] == value[1] == center else (float(value[0]), float(value[1]))
 
 
@@ -111,6 +112,7 @@ def _distort_range(value, name, bound) -> tuple[float, float]:
     lo, hi = (v.finite_arg(x, name) for x in value)
     if not bound[0] <= lo <= hi <= bound[1]:
         raise ValueError(f"{name} values should be between {bound} and increasing, but got {[lo, hi]}.")
+    v.float32_range(lo, hi, name)
     return lo, hi
 
 

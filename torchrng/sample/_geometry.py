@@ -108,8 +108,7 @@ def setup_angle(x, name, req_sizes=(2,)) -> list[float]:
         _check_sequence_input(x, name, req_sizes)
     values = [v.finite_arg(d, name) for d in x]
     for lo, hi in zip(values[::2], values[1::2]):
-        if not math.isfinite(hi - lo):  # a draw is lo + u * (hi - lo)
-            raise ValueError(f"{name}: the range ({lo}, {hi}) is too wide (its width overflows float64)")
+        v.float32_range(lo, hi, name)  # drawn as a float32 uniform
     return values
 
 
@@ -254,6 +253,7 @@ def affine_hyper(degrees, translate=None, scale=None, shear=None) -> list[float]
         if s0 <= 0 or s1 <= 0:
             raise ValueError("scale values should be positive")
         s0, s1 = range_arg(scale, "scale")
+        v.float32_range(s0, s1, "scale")
     shear_values = [0.0, 0.0, 0.0, 0.0]
     count = 0
     if shear is not None:

@@ -43,6 +43,7 @@ def gaussian_blur_hyper(sigma=(0.1, 2.0), kernel_size=None) -> list[float]:
     s = [v.finite_arg(x, "sigma") for x in _setup_number_or_seq(sigma, "sigma")]
     if not 0.0 < s[0] <= s[1]:
         raise ValueError(f"sigma values should be positive and of the form (min, max). Got {s}")
+    v.float32_range(s[0], s[1], "sigma")
     return s
 
 
