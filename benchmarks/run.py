@@ -93,11 +93,28 @@ def _load_suite(name: str):
     return module
 
 
+class _NoBar:
+    """The part of a tqdm bar run_suite uses, for --no-progress: the offline GPU machine may lack tqdm."""
+
+    def __init__(self, items):
+        self._items = items
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def set_postfix_str(self, *args, **kwargs) -> None:
+        pass
+
+    def write(self, text: str) -> None:
+        print(text, file=sys.stderr)
+
+    def close(self) -> None:
+        pass
+
+
 def run_suite(module, device: str, *, quick: bool, threads: tuple[int, ...], progress: bool = True,
               position_desc: str = "") -> tuple[list, list[dict[str, Any]], dict[str, Any], float]:
     """Times every case of one suite on one device; returns (results, errors, config, elapsed_s)."""
-    from tqdm.auto import tqdm
-
     from .common import Context, Result, time_cpu, time_cuda, usable_cores
 
     q = 1 if quick else 0
@@ -129,8 +146,13 @@ def run_suite(module, device: str, *, quick: bool, threads: tuple[int, ...], pro
     errors: list[dict[str, Any]] = []
     saved_threads = torch.get_num_threads()
     start = time.perf_counter()
-    bar = tqdm(jobs, desc=f"{position_desc}{module.NAME} [{device}]", unit="case", disable=not progress,
-               dynamic_ncols=True, file=sys.stderr)
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(jobs, desc=f"{position_desc}{module.NAME} [{device}]", unit="case", dynamic_ncols=True,
+                   file=sys.stderr)
+    else:
+        bar = _NoBar(jobs)
     try:
         for threads_now, case in bar:
             bar.set_postfix_str(f"{case.case} | {case.impl} | n={case.n:.0e}"
