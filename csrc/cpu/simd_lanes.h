@@ -65,13 +65,15 @@ TORCHRNG_LANE M has_bit(I a, int64_t bit) { return _mm512_test_epi64_mask(a, _mm
 // Truncation toward zero of doubles below 2^31 in magnitude, and back.
 TORCHRNG_LANE I trunc_small(V a) { return _mm512_cvtepi32_epi64(_mm512_cvttpd_epi32(a)); }
 TORCHRNG_LANE V small_to_double(I a) { return _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(a)); }
-// Word k of kLanes consecutive Philox blocks (4 words each, from rec), as exact doubles.
-TORCHRNG_LANE V block_words(const uint32_t* rec, int k) {
+// Word k of kLanes consecutive Philox blocks (4 words each, from rec), as eight uint32.
+TORCHRNG_LANE __m256i block_word_u32(const uint32_t* rec, int k) {
   const __m512i a = _mm512_loadu_si512(rec), b = _mm512_loadu_si512(rec + 16);
   const __m512i idx = _mm512_add_epi32(_mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
                                        _mm512_set1_epi32(k));
-  return _mm512_cvtepu32_pd(_mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b)));
+  return _mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b));
 }
+// The same as exact doubles.
+TORCHRNG_LANE V block_words(const uint32_t* rec, int k) { return _mm512_cvtepu32_pd(block_word_u32(rec, k)); }
 
 // samplers::uniform_in on a word already converted to double: lo + (w * 2^-32) * width, width = hi - lo.
 TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word, set(core::kTwoM32)), width)); }
@@ -86,10 +88,7 @@ TORCHRNG_LANE F narrow(V a) { return _mm512_cvtpd_ps(a); }  // rounded to neares
 TORCHRNG_LANE V widen(F a) { return _mm512_cvtps_pd(a); }  // exact
 // core::u01_f32 of word k of kLanes consecutive Philox blocks: (w >> 8) * 2^-24, exact.
 TORCHRNG_LANE F block_word_u01_f32(const uint32_t* rec, int k) {
-  const __m512i a = _mm512_loadu_si512(rec), b = _mm512_loadu_si512(rec + 16);
-  const __m512i idx = _mm512_add_epi32(_mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
-                                       _mm512_set1_epi32(k));
-  const __m256i w = _mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b));
+  const __m256i w = block_word_u32(rec, k);
   return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(w, 8)), _mm256_set1_ps(0x1p-24f));
 }
 
@@ -98,12 +97,7 @@ TORCHRNG_LANE void istore(int64_t* p, I v) { _mm512_storeu_si512(p, v); }
 // The low 32 bits of each lane times those of b, as the exact 64-bit product.
 TORCHRNG_LANE I mul_u32(I a, I b) { return _mm512_mul_epu32(a, b); }
 // Word k of kLanes consecutive Philox blocks, zero-extended to int64 lanes.
-TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) {
-  const __m512i a = _mm512_loadu_si512(rec), b = _mm512_loadu_si512(rec + 16);
-  const __m512i idx = _mm512_add_epi32(_mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
-                                       _mm512_set1_epi32(k));
-  return _mm512_cvtepu32_epi64(_mm512_castsi512_si256(_mm512_permutex2var_epi32(a, idx, b)));
-}
+TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) { return _mm512_cvtepu32_epi64(block_word_u32(rec, k)); }
 
 }  // namespace torchrng::cpu::lanes_avx512
 #pragma GCC pop_options
