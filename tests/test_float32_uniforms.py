@@ -2,14 +2,17 @@
 RandomRotation's angle, RandomAffine's angle, translation, scale and shear, ColorJitter's and
 RandomPhotometricDistort's factors, GaussianBlur's sigma.
 
-torchrng draws them as torch's CPU kernel computes them: lo and hi rounded to float32, then
-lo + u * (hi - lo) in float32 arithmetic with u on a 2^-24 grid. Checked here against that formula
-evaluated independently (NumPy float32 on the Philox words of torchrng.philox4x32_10), on the SIMD
-(batch) and scalar (indices=[i]) paths, and end to end: a one-value range gives torchvision's exact
-value, and the drop-in's output equals torchvision's pixel for pixel.
+torchrng draws them as torch's CPU kernel computes them: lo and hi rounded to float32, hi - lo
+rounded to float32, then u * (hi - lo) + lo as one fused multiply-add (one rounding), u on a 2^-24
+grid. Checked here: that formula, evaluated exactly (fractions), against torch's own uniform_; the
+samplers against that formula on the Philox words of torchrng.philox4x32_10, on the SIMD (batch)
+and scalar (indices=[i]) paths; and end to end: a one-value range gives torchvision's exact value,
+and the drop-in's output equals torchvision's pixel for pixel.
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -31,11 +34,48 @@ def block_words(key, n, block):
     return torchrng.philox4x32_10(counters, keys).numpy().astype(np.uint32)
 
 
-def float32_uniform(words, lo, hi):
-    """torch's float32 uniform_: from + u * (to - from), every operation in float32."""
+def round_to_float32(x: Fraction) -> np.float32:
+    """x rounded to the nearest float32, ties to even. float(x) rounds to float64 first, which can
+    land on a float32 tie that x is not on, so the nearest of its float32 neighbours is picked exactly."""
+    f = np.float32(float(x))
+    candidates = (np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf)))
+    return min(candidates, key=lambda c: (abs(Fraction(float(c)) - x), int(c.view(np.uint32)) & 1))
+
+
+def fused_uniform(u: float, lo: float, hi: float) -> float:
+    """u * (float32(hi) - float32(lo)) + float32(lo), the width rounded to float32 and the
+    multiply-add rounded once, computed exactly."""
     lo32, hi32 = np.float32(lo), np.float32(hi)
-    u = (words >> np.uint32(8)).astype(np.float32) * np.float32(2.0**-24)
-    return (lo32 + u * (hi32 - lo32)).astype(np.float64)
+    width = np.float32(hi32 - lo32)
+    return float(round_to_float32(Fraction(u) * Fraction(float(width)) + Fraction(float(lo32))))
+
+
+def float32_uniform(words, lo, hi):
+    """torch's float32 uniform_ (fused_uniform) of each word's u = (w >> 8) * 2^-24."""
+    u = (np.asarray(words, dtype=np.uint32) >> np.uint32(8)).astype(np.float64) * 2.0**-24
+    return np.array([fused_uniform(x, lo, hi) for x in u.tolist()], dtype=np.float64)
+
+
+@pytest.mark.skipif(torch.backends.cpu.get_cpu_capability() == "DEFAULT",
+                    reason="torch's baseline CPU kernel (no AVX2) may not fuse the multiply-add")
+@pytest.mark.parametrize("lo,hi,fusing_shows", [(-33.3, 21.7, True), (0.6, 1.4, True), (-0.1, 0.1, True),
+                                                 (1000.3, 1000.9, False)])
+def test_the_formula_is_torchs(lo, hi, fusing_shows):
+    """torch.empty(1).uniform_(lo, hi) from a seed equals fused_uniform of the u that
+    uniform_(0, 1) gives from the same seed (from 0 to 1 the formula returns u itself). Where
+    `fusing_shows`, some of these draws differ from the unfused float32 lo + u * (hi - lo) (about
+    half for the first range), so the test tells the two formulas apart; near 1000 they rarely do."""
+    unfused_differs = 0
+    for seed in range(400):
+        torch.manual_seed(seed)
+        u = torch.empty(1).uniform_(0, 1).item()
+        torch.manual_seed(seed)
+        drawn = torch.empty(1).uniform_(lo, hi).item()
+        assert drawn == fused_uniform(u, lo, hi), (seed, u)
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+        unfused_differs += drawn != float(lo32 + np.float32(u) * np.float32(hi32 - lo32))
+    if fusing_shows:
+        assert unfused_differs > 0
 
 
 def both_paths(fn, **kw):

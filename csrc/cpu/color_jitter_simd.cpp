@@ -27,12 +27,12 @@ const OrderTable& order_table() {
 
 #if TORCHRNG_X86_SIMD
 #pragma GCC push_options
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma")
 
 void rows_avx2(const samplers::ColorJitter& jitter, const int64_t* order, const uint32_t* factor_words, int64_t count,
                double* rows) {
   const OrderTable& table = order_table();
-  // samplers::uniform_f32 in float32 lanes: float32(lo) + u * (float32(hi) - float32(lo)).
+  // samplers::uniform_f32 in float32 lanes: fma(u, float32(hi) - float32(lo), float32(lo)).
   const __m128 lo = _mm256_cvtpd_ps(_mm256_loadu_pd(jitter.lo));
   const __m128 width = _mm_sub_ps(_mm256_cvtpd_ps(_mm256_loadu_pd(jitter.hi)), lo);
   const __m128 scale = _mm_set1_ps(0x1p-24f);
@@ -45,7 +45,7 @@ void rows_avx2(const samplers::ColorJitter& jitter, const int64_t* order, const 
                         _mm256_load_si256(reinterpret_cast<const __m256i*>(table.rows[order[j]])));
     const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(factor_words + 4 * j));
     const __m128 u = _mm_mul_ps(_mm_cvtepi32_ps(_mm_srli_epi32(w, 8)), scale);  // exact: 24-bit integers
-    const __m128 factor = _mm_add_ps(lo, _mm_mul_ps(u, width));
+    const __m128 factor = _mm_fmadd_ps(u, width, lo);
     _mm256_storeu_pd(row + 4, _mm256_blendv_pd(nan, _mm256_cvtps_pd(factor), keep));
   }
 }

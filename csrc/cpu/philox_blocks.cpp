@@ -341,12 +341,14 @@ bool cpu_has(Isa isa) {
   switch (isa) {
     case Isa::Scalar:
       return true;
+    // The SIMD kernels' float32 uniforms use FMA (simd_lanes.h), which every AVX2 and AVX-512 CPU
+    // made has; one without it gets the scalar path.
     case Isa::Avx2:
       __builtin_cpu_init();
-      return __builtin_cpu_supports("avx2");
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     case Isa::Avx512:
       __builtin_cpu_init();
-      return __builtin_cpu_supports("avx512f");
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
   }
   return false;
 #else

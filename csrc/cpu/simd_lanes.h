@@ -5,7 +5,9 @@
 //
 // Every operation is one correctly rounded IEEE operation or an exact bit manipulation, so a kernel
 // written in them computes what the scalar code it mirrors computes, lane by lane. F holds one
-// float32 per double lane, for the float32 arithmetic of samplers::uniform_f32.
+// float32 per double lane, for the float32 arithmetic of samplers::uniform_f32 (whose fused
+// multiply-add is the one FMA here: both targets include fma, which cpu_has() requires, and
+// -ffp-contract=off keeps the compiler from fusing anything else).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +20,7 @@
 #define TORCHRNG_LANE inline __attribute__((always_inline))
 
 #pragma GCC push_options
-#pragma GCC target("avx512f")
+#pragma GCC target("avx512f,fma")
 namespace torchrng::cpu::lanes_avx512 {
 
 constexpr int kLanes = 8;
@@ -80,9 +82,8 @@ TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word,
 
 using F = __m256;  // float32, one per double lane
 TORCHRNG_LANE F fset(float x) { return _mm256_set1_ps(x); }
-TORCHRNG_LANE F fadd(F a, F b) { return _mm256_add_ps(a, b); }
 TORCHRNG_LANE F fsub(F a, F b) { return _mm256_sub_ps(a, b); }
-TORCHRNG_LANE F fmul(F a, F b) { return _mm256_mul_ps(a, b); }
+TORCHRNG_LANE F ffma(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }  // a * b + c, rounded once
 TORCHRNG_LANE F fneg(F a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
 TORCHRNG_LANE F narrow(V a) { return _mm512_cvtpd_ps(a); }  // rounded to nearest even
 TORCHRNG_LANE V widen(F a) { return _mm512_cvtps_pd(a); }  // exact
@@ -103,7 +104,7 @@ TORCHRNG_LANE I block_word_ints(const uint32_t* rec, int k) { return _mm512_cvte
 #pragma GCC pop_options
 
 #pragma GCC push_options
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma")
 namespace torchrng::cpu::lanes_avx2 {
 
 constexpr int kLanes = 4;
@@ -158,9 +159,8 @@ TORCHRNG_LANE V uniform_in(V word, V lo, V width) { return add(lo, mul(mul(word,
 
 using F = __m128;  // float32, one per double lane
 TORCHRNG_LANE F fset(float x) { return _mm_set1_ps(x); }
-TORCHRNG_LANE F fadd(F a, F b) { return _mm_add_ps(a, b); }
 TORCHRNG_LANE F fsub(F a, F b) { return _mm_sub_ps(a, b); }
-TORCHRNG_LANE F fmul(F a, F b) { return _mm_mul_ps(a, b); }
+TORCHRNG_LANE F ffma(F a, F b, F c) { return _mm_fmadd_ps(a, b, c); }  // a * b + c, rounded once
 TORCHRNG_LANE F fneg(F a) { return _mm_xor_ps(a, _mm_set1_ps(-0.0f)); }
 TORCHRNG_LANE F narrow(V a) { return _mm256_cvtpd_ps(a); }  // rounded to nearest even
 TORCHRNG_LANE V widen(F a) { return _mm256_cvtps_pd(a); }  // exact

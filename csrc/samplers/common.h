@@ -12,6 +12,8 @@
 // torchvision's make_params dict.
 #pragma once
 
+#include <cmath>
+
 #include "../core/distributions.h"
 
 #if defined(__x86_64__) && !defined(__CUDA_ARCH__)
@@ -36,13 +38,14 @@ using core::u32x4;
 // A uniform in [lo, hi) in float64: lo + u * (hi - lo) with u in [0, 1) on a 2^-32 grid.
 TORCHRNG_HD double uniform_in(uint32_t w, double lo, double hi) { return lo + core::u01_f64_from32(w) * (hi - lo); }
 
-// torch.empty(1).uniform_(lo, hi).item(), a float32 tensor, as torch's CPU kernel computes it:
-// from and to rounded to float32, then from + u * (to - from) in float32 arithmetic (each operation
-// rounded), u on a 2^-24 grid. A one-value range gives float32(lo) exactly, as torchvision does. The
+// torch.empty(1).uniform_(lo, hi).item(), a float32 tensor, as torch's CPU kernel computes it
+// (`x * (to - from) + from`, compiled to a fused multiply-add; checked against torch's own draws in
+// tests/test_float32_uniforms.py): from and to rounded to float32, to - from rounded to float32,
+// then u * (to - from) + from with one rounding (fmaf: correctly rounded on the host and on CUDA
+// alike), u on a 2^-24 grid. A one-value range gives float32(lo) exactly, as torchvision does. The
 // callers' hyperparameters lie within float32's range (checked in Python, as torch checks them).
 TORCHRNG_HD double uniform_f32(uint32_t w, float from, float to) {
-  const float scaled = core::u01_f32(w) * (to - from);
-  return static_cast<double>(from + scaled);
+  return static_cast<double>(::fmaf(core::u01_f32(w), to - from, from));
 }
 TORCHRNG_HD double uniform_f32(uint32_t w, double lo, double hi) {
   return uniform_f32(w, static_cast<float>(lo), static_cast<float>(hi));
