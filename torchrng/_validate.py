@@ -69,7 +69,7 @@ def finite_arg(value, name: str) -> float:
     return value
 
 
-FLOAT32_MAX = 3.4028234663852886e38
+FLOAT32_MAX = torch.finfo(torch.float32).max
 
 
 def float32_range(lo: float, hi: float, name: str) -> None:

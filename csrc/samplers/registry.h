@@ -7,6 +7,7 @@
 #include <c10/util/Exception.h>
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "auto_augment.h"
@@ -116,7 +117,7 @@ inline int64_t as_int(double v) {
 // A range drawn as a float32 uniform (samplers::uniform_f32): torch's uniform_ requires both bounds
 // and their difference within float32's range, and the casts to float must not overflow.
 inline void float32_range(double lo, double hi, const char* name, const char* what) {
-  constexpr double kMax = 3.4028234663852886e38;  // FLT_MAX
+  constexpr double kMax = std::numeric_limits<float>::max();
   TORCH_CHECK(lo >= -kMax && lo <= kMax && hi >= -kMax && hi <= kMax && lo <= hi && hi - lo <= kMax,
               "torchrng.sample.", name, ": ", what, " must be a range (lo <= hi) within float32's range, with hi - lo "
               "too, as torch.empty(1).uniform_ requires; got (", lo, ", ", hi, ")");

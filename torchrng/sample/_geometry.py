@@ -25,8 +25,6 @@ __all__ = [
 
 FLIP, RESIZED_CROP, CROP, ROTATION, AFFINE, PERSPECTIVE, ZOOM_OUT, SCALE_JITTER, SHORTEST_SIZE, RESIZE, IOU_CROP = range(11)
 
-FLOAT32_MAX = 3.4028234663852886e38
-
 # How each sampler's rows become its make_params dict (see _layout.py).
 _APPLY = Layout(column("apply", 0))
 _RESIZED_CROP = Layout(*(column(k, i) for i, k in enumerate(("top", "left", "height", "width"))))
@@ -472,9 +470,9 @@ def elastic_hyper(alpha=50.0, sigma=5.0) -> list[float]:
     from torchvision.transforms.v2._utils import _setup_number_or_seq
 
     a = [v.finite_arg(x, "alpha") for x in _setup_number_or_seq(alpha, "alpha")]
-    if any(abs(x) > FLOAT32_MAX for x in a):
+    if any(abs(x) > v.FLOAT32_MAX for x in a):
         # The displacement is float32: noise in [-1, 1] times alpha / size must stay finite.
-        raise ValueError(f"alpha values must be at most {FLOAT32_MAX:.6g} in magnitude (a float32 field), got {a}")
+        raise ValueError(f"alpha values must be at most {v.FLOAT32_MAX:.6g} in magnitude (a float32 field), got {a}")
     s = [v.finite_arg(x, "sigma") for x in _setup_number_or_seq(sigma, "sigma")]
     if (s[0] > 0) != (s[1] > 0):
         raise ValueError(f"sigma values must both be > 0 (blur) or both be <= 0 (no blur), got {s}")
