@@ -1,12 +1,15 @@
-// SIMD evaluation of samplers::Affine (see affine_simd.h): the kernel of affine_lanes.inc reads the
-// tile's blocks in AVX-512 or AVX2 lanes, then the six columns are written as rows.
+// SIMD evaluation of samplers::Affine (see affine_simd.h): the kernels of affine_lanes.inc, in
+// AVX-512 or AVX2 lanes, either read a tile's blocks and write the six columns as rows afterwards,
+// or (affine_range_simd) make the blocks themselves and write the rows in place.
 #include "affine_simd.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "simd_lanes.h"
 #include "tile_layout.h"
+#include "word_lanes.h"
 
 namespace torchrng {
 namespace cpu {
@@ -25,6 +28,15 @@ struct AffineLanes {
   alignas(64) double width[kAffineMaxCount];
   alignas(64) double out[6][kAffineMaxCount];
   alignas(64) uint32_t padded_blocks[2][4 * kAffineMaxCount];
+};
+
+// The operands of affine_range_simd: the Philox plans of blocks 0 and 1 (one index high word for
+// every sample), the first index's low word, and each column's uniform bounds in float32 as
+// samplers::uniform_f32 rounds them (lo and hi - lo).
+struct AffineRange {
+  philox_simd::Plan block0, block1;
+  uint32_t index_lo;
+  float lo[6], width[6];
 };
 
 // Where the lanes compute what the scalar code does: every range and translation bound finite
@@ -95,6 +107,48 @@ bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32
   (void)isa, (void)affine, (void)words, (void)count, (void)sizes, (void)height, (void)width, (void)rows;
   return false;
 #endif
+}
+
+bool affine_range_simd_with(Isa isa, const samplers::Affine& affine, core::u32x2 key, uint64_t block,
+                            uint64_t first_index, int64_t count, int64_t height, int64_t width, double* rows) {
+#if TORCHRNG_X86_SIMD
+  if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || !in_domain(affine)) return false;
+  // One high index word for every sample (the low word does not wrap), translations within 31 bits.
+  if (static_cast<uint64_t>(core::lo32(first_index)) + static_cast<uint64_t>(count) > (uint64_t{1} << 32)) return false;
+  if (!(std::fabs(affine.translate_x) * static_cast<double>(width) < 0x1p30 &&
+        std::fabs(affine.translate_y) * static_cast<double>(height) < 0x1p30)) {
+    return false;
+  }
+  AffineRange r;
+  r.block0 = philox_simd::make_plan(key, block, core::hi32(first_index));
+  r.block1 = philox_simd::make_plan(key, block + 1, core::hi32(first_index));
+  r.index_lo = core::lo32(first_index);
+  // torchvision's translation bounds are float(translate * side) in float64, rounded to float32 by
+  // uniform_ (samplers::Affine); -float32(m) is float32(-m).
+  const float max_dx = static_cast<float>(affine.translate_x * static_cast<double>(width));
+  const float max_dy = static_cast<float>(affine.translate_y * static_cast<double>(height));
+  const double bounds[6][2] = {{affine.deg_lo, affine.deg_hi},     {-max_dx, max_dx},
+                               {-max_dy, max_dy},                  {affine.scale_lo, affine.scale_hi},
+                               {affine.shear[0], affine.shear[1]}, {affine.shear[2], affine.shear[3]}};
+  for (int c = 0; c < 6; ++c) {
+    r.lo[c] = static_cast<float>(bounds[c][0]);
+    r.width[c] = static_cast<float>(bounds[c][1]) - r.lo[c];
+  }
+  if (isa == Isa::Avx512) {
+    lanes_avx512::affine_range_lanes(affine, r, count, rows);
+  } else {
+    lanes_avx2::affine_range_lanes(affine, r, count, rows);
+  }
+  return true;
+#else
+  (void)isa, (void)affine, (void)key, (void)block, (void)first_index, (void)count, (void)height, (void)width, (void)rows;
+  return false;
+#endif
+}
+
+bool affine_range_simd(const samplers::Affine& affine, core::u32x2 key, uint64_t block, uint64_t first_index,
+                       int64_t count, int64_t height, int64_t width, double* rows) {
+  return affine_range_simd_with(philox_blocks_isa(), affine, key, block, first_index, count, height, width, rows);
 }
 
 bool affine_rows_simd(const samplers::Affine& affine, const uint32_t* words, int64_t count, const int64_t* sizes,

@@ -67,6 +67,16 @@ bool tile_rows_simd(const samplers::RandAugment& s, const uint32_t* words, int64
   return cpu::rand_augment_rows_simd(s, words, count, tile_rows(args, i0));
 }
 
+// The samplers with a fused SIMD kernel (one that makes its own blocks) for a whole range of
+// contiguous samples of one image size: rows [begin, end) of `args.out` written; false (nothing
+// written) where it does not apply.
+bool range_rows_simd(const samplers::Affine& s, core::Stream stream, const ops::RowsArgs& args, int64_t begin,
+                     int64_t end) {
+  return args.sizes == nullptr &&
+         cpu::affine_range_simd(s, stream.key, stream.block_base, stream.index_base + static_cast<uint64_t>(begin),
+                                end - begin, args.height, args.width, tile_rows(args, begin));
+}
+
 struct CpuRows {
   template <class S>
   static void rows(const at::Tensor&, const S& sampler, const ops::RowsArgs& args, core::Stream s,
@@ -91,6 +101,10 @@ struct CpuRows {
           ops::run_sample(sampler, core::SampleBlocks{s, ops::sample_index(args, i)}, args, i);
         }
         return;
+      }
+      if constexpr (requires { range_rows_simd(sampler, s, args, begin, end); }) {
+        // RandomAffine: blocks made in the lanes where they are used, no tile of stored blocks.
+        if (range_rows_simd(sampler, s, args, begin, end)) return;
       }
       uint32_t words[4 * kTile * kMaxTileBlocks];
       for (int64_t i0 = begin; i0 < end; i0 += kTile) {

@@ -120,3 +120,92 @@ TORCHRNG_TEST(affine_simd_refuses_outside_its_domain) {
   CHECK(!torchrng::cpu::affine_rows_simd_with(Isa::Avx2, finite, words.data(), 0, nullptr, 4, 4, out));
   CHECK(!torchrng::cpu::affine_rows_simd_with(Isa::Avx2, finite, words.data(), kMax + 1, nullptr, 4, 4, out));
 }
+
+// The fused path (blocks made in the lanes): every row equals the scalar sampler's on the blocks of
+// core::stream_block, for random keys, block numbers (up to the 2^64 wrap) and first indices (up
+// to the last one before the low word wraps), counts around the vector widths, one image size.
+TORCHRNG_TEST(affine_range_simd_matches_scalar) {
+  const std::vector<Isa> isas = simd_isas_to_compare();
+  if (isas.empty()) return;
+  std::mt19937_64 rng(7028);
+  const double degrees[] = {0.0, 1e-300, 10.0, 30.0, 180.0, 1e300};
+  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0, 3.0, 1e6};
+  const double scales[] = {-1.0, 1e-300, 0.5, 0.8, 1.0, 1.2, 3.0};
+  const double shears[] = {0.0, 5.0, 10.0, 45.0, 1e300};
+  const int64_t sides[] = {1, 2, 3, 7, 224, 480, 65535, (int64_t{1} << 31) - 1};
+  const int64_t counts[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 100, 257};
+  std::vector<double> got(6 * 257);
+  int bad = 0, ranges = 0, refused = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    Affine a{};
+    a.deg_lo = -degrees[rng() % 6];
+    a.deg_hi = trial % 5 == 0 ? a.deg_lo : degrees[rng() % 6];
+    a.translate_x = fractions[rng() % 8];
+    a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 7];
+    a.scale_lo = scales[rng() % 7];
+    a.scale_hi = a.scale_lo < 0 ? -1.0 : a.scale_lo * (1.0 + static_cast<double>(rng() % 4));
+    a.shear_count = static_cast<int>(rng() % 3) * 2;
+    for (int k = 0; k < a.shear_count; k += 2) {
+      a.shear[k] = -shears[rng() % 5];
+      a.shear[k + 1] = shears[rng() % 5];
+    }
+    const torchrng::core::Stream s{{{static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng())}},
+                                   0,
+                                   trial % 11 == 0 ? ~uint64_t{0} : rng()};  // block_base + 1 wraps
+    const int64_t count = counts[rng() % 16];
+    // Indices anywhere, or ending exactly where the low word wraps.
+    const uint64_t first = trial % 3 == 0 ? (rng() | 0xffffffffu) - static_cast<uint64_t>(count) + 1 : rng();
+    const int64_t height = sides[rng() % 8], width = sides[rng() % 8];
+    const bool fits = std::fabs(a.translate_x) * static_cast<double>(width) < 0x1p30 &&
+                      std::fabs(a.translate_y) * static_cast<double>(height) < 0x1p30 &&
+                      (first & 0xffffffffu) + static_cast<uint64_t>(count) <= (uint64_t{1} << 32);
+    for (Isa isa : isas) {
+      const bool ran = torchrng::cpu::affine_range_simd_with(isa, a, s.key, s.block_base, first, count, height, width,
+                                                             got.data());
+      CHECK_EQ(ran, fits);
+      if (!ran) {
+        ++refused;
+        continue;
+      }
+      ++ranges;
+      for (int64_t j = 0; j < count; ++j) {
+        double want[6];
+        a(torchrng::core::SampleBlocks{s, first + static_cast<uint64_t>(j)}, height, width, want);
+        torchrng_test::store_as_int64_bits(want, 1, 3);
+        for (int c = 0; c < 6; ++c) {
+          if (bits(got[static_cast<size_t>(6 * j + c)]) != bits(want[c])) {
+            if (bad++ == 0) {
+              torchrng_test::fail(__FILE__, __LINE__,
+                                  std::string(torchrng::cpu::isa_name(isa)) + ": sample " + std::to_string(j) +
+                                      " of " + std::to_string(count) + " column " + std::to_string(c));
+            }
+            break;
+          }
+        }
+      }
+    }
+  }
+  CHECK_EQ(bad, 0);
+  CHECK(refused > 0);
+  std::printf("  %d ranges compared, %d refused (translations of 2^30 or more)\n", ranges, refused);
+}
+
+TORCHRNG_TEST(affine_range_simd_refuses_what_it_cannot_do) {
+  const Affine finite{-30.0, 30.0, 0.1, 0.1, 0.8, 1.2, 2, {-10.0, 10.0, 0.0, 0.0}};
+  const torchrng::core::u32x2 key{{1, 2}};
+  double out[6 * 4];
+  const uint64_t last_before_wrap = 0xffffffffu;
+  for (Isa isa : {Isa::Avx2, Isa::Avx512}) {
+    if (!torchrng::cpu::isa_supported(isa)) continue;
+    CHECK(torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, last_before_wrap, 1, 4, 4, out));
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, last_before_wrap, 2, 4, 4, out));  // wraps
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, 0, 0, 4, 4, out));
+    Affine far = finite;
+    far.translate_x = 1.0;
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, far, key, 0, 0, 1, 4, int64_t{1} << 30, out));
+    Affine infinite = finite;
+    infinite.deg_hi = INFINITY;
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, infinite, key, 0, 0, 1, 4, 4, out));
+  }
+  CHECK(!torchrng::cpu::affine_range_simd_with(Isa::Scalar, finite, key, 0, 0, 1, 4, 4, out));
+}
