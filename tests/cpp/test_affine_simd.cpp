@@ -23,6 +23,30 @@ using torchrng_test::TileWords;
 using torchrng_test::simd_isas_to_compare;
 
 constexpr int64_t kMax = torchrng::cpu::kAffineMaxCount;
+const int64_t kSides[] = {1, 2, 3, 7, 224, 480, 65535, (int64_t{1} << 31) - 1};
+
+// Hyperparameters that reach every branch: translation, scale and shear each on or off (2 or 4
+// shear bounds), one-value ranges (every fifth trial), tiny and huge bounds.
+Affine random_affine(std::mt19937_64& rng, int trial) {
+  const double degrees[] = {0.0, 1e-300, 10.0, 30.0, 180.0, 1e300};
+  // < 0: no translation; above 1 only through the raw op (translations beyond 31 bits)
+  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0, 3.0, 1e6};
+  const double scales[] = {-1.0, 1e-300, 0.5, 0.8, 1.0, 1.2, 3.0};  // < 0: no scaling
+  const double shears[] = {0.0, 5.0, 10.0, 45.0, 1e300};
+  Affine a{};
+  a.deg_lo = -degrees[rng() % 6];
+  a.deg_hi = trial % 5 == 0 ? a.deg_lo : degrees[rng() % 6];
+  a.translate_x = fractions[rng() % 8];
+  a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 7];
+  a.scale_lo = scales[rng() % 7];
+  a.scale_hi = a.scale_lo < 0 ? -1.0 : a.scale_lo * (1.0 + static_cast<double>(rng() % 4));
+  a.shear_count = static_cast<int>(rng() % 3) * 2;
+  for (int k = 0; k < a.shear_count; k += 2) {
+    a.shear[k] = -shears[rng() % 5];
+    a.shear[k + 1] = shears[rng() % 5];
+  }
+  return a;
+}
 
 // Compares one tile; returns the number of mismatching samples (and reports the first).
 int compare_tile(Isa isa, const Affine& a, const std::vector<uint32_t>& words, const int64_t* sizes, int64_t height,
@@ -58,12 +82,6 @@ TORCHRNG_TEST(affine_simd_matches_scalar) {
   const std::vector<Isa> isas = simd_isas_to_compare();
   if (isas.empty()) return;
   std::mt19937_64 rng(7027);
-  const double degrees[] = {0.0, 1e-300, 10.0, 30.0, 180.0, 1e300};
-  // < 0: no translation; above 1 only through the raw op (translations beyond 31 bits)
-  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0, 3.0, 1e6};
-  const double scales[] = {-1.0, 1e-300, 0.5, 0.8, 1.0, 1.2, 3.0};  // < 0: no scaling
-  const double shears[] = {0.0, 5.0, 10.0, 45.0, 1e300};
-  const int64_t sides[] = {1, 2, 3, 7, 224, 480, 65535, (int64_t{1} << 31) - 1};
   // Words where -m + u * 2m lands on ties and zeros for m = 1 (translate 1, side 1): u = 1/4 gives
   // -0.5 (rounds to -0), 3/4 gives 0.5 (rounds to +0), 1/2 gives 0, 0 gives -1.
   const uint32_t special[] = {0u, 1u << 30, 3u << 30, 1u << 31, 0xffffffffu, (1u << 30) + 1, (1u << 30) - 1};
@@ -71,26 +89,14 @@ TORCHRNG_TEST(affine_simd_matches_scalar) {
   std::vector<int64_t> sizes(2 * kMax);
   int bad = 0, tiles = 0;
   for (int trial = 0; trial < 20000; ++trial) {
-    Affine a{};
-    a.deg_lo = -degrees[rng() % 6];
-    a.deg_hi = trial % 5 == 0 ? a.deg_lo : degrees[rng() % 6];
-    a.translate_x = fractions[rng() % 8];
-    a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 7];
-    a.scale_lo = scales[rng() % 7];
-    a.scale_hi = a.scale_lo < 0 ? -1.0 : a.scale_lo * (1.0 + static_cast<double>(rng() % 4));
-    const int shear_kind = static_cast<int>(rng() % 3);
-    a.shear_count = shear_kind * 2;
-    for (int k = 0; k < a.shear_count; k += 2) {
-      a.shear[k] = -shears[rng() % 5];
-      a.shear[k + 1] = shears[rng() % 5];
-    }
+    const Affine a = random_affine(rng, trial);
     const int64_t count = 1 + static_cast<int64_t>(rng() % kMax);
     for (int64_t k = 0; k < 2 * 4 * count; ++k) {
       words[static_cast<size_t>(k)] = rng() % 4 == 0 ? special[rng() % 7] : static_cast<uint32_t>(rng());
     }
     for (int64_t j = 0; j < count; ++j) {
-      sizes[2 * j] = trial % 7 == 0 ? 1 : sides[rng() % 8];
-      sizes[2 * j + 1] = trial % 7 == 0 ? 1 : sides[rng() % 8];
+      sizes[2 * j] = trial % 7 == 0 ? 1 : kSides[rng() % 8];
+      sizes[2 * j + 1] = trial % 7 == 0 ? 1 : kSides[rng() % 8];
     }
     const bool per_sample = trial % 2 == 0;
     for (Isa isa : isas) {
@@ -128,34 +134,18 @@ TORCHRNG_TEST(affine_range_simd_matches_scalar) {
   const std::vector<Isa> isas = simd_isas_to_compare();
   if (isas.empty()) return;
   std::mt19937_64 rng(7028);
-  const double degrees[] = {0.0, 1e-300, 10.0, 30.0, 180.0, 1e300};
-  const double fractions[] = {-1.0, 0.0, 1e-9, 0.1, 0.45, 1.0, 3.0, 1e6};
-  const double scales[] = {-1.0, 1e-300, 0.5, 0.8, 1.0, 1.2, 3.0};
-  const double shears[] = {0.0, 5.0, 10.0, 45.0, 1e300};
-  const int64_t sides[] = {1, 2, 3, 7, 224, 480, 65535, (int64_t{1} << 31) - 1};
   const int64_t counts[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 100, 257};
   std::vector<double> got(6 * 257);
   int bad = 0, ranges = 0, refused = 0;
   for (int trial = 0; trial < 4000; ++trial) {
-    Affine a{};
-    a.deg_lo = -degrees[rng() % 6];
-    a.deg_hi = trial % 5 == 0 ? a.deg_lo : degrees[rng() % 6];
-    a.translate_x = fractions[rng() % 8];
-    a.translate_y = a.translate_x < 0 ? -1.0 : fractions[1 + rng() % 7];
-    a.scale_lo = scales[rng() % 7];
-    a.scale_hi = a.scale_lo < 0 ? -1.0 : a.scale_lo * (1.0 + static_cast<double>(rng() % 4));
-    a.shear_count = static_cast<int>(rng() % 3) * 2;
-    for (int k = 0; k < a.shear_count; k += 2) {
-      a.shear[k] = -shears[rng() % 5];
-      a.shear[k + 1] = shears[rng() % 5];
-    }
+    const Affine a = random_affine(rng, trial);
     const torchrng::core::Stream s{{{static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng())}},
                                    0,
                                    trial % 11 == 0 ? ~uint64_t{0} : rng()};  // block_base + 1 wraps
     const int64_t count = counts[rng() % 16];
     // Indices anywhere, or ending exactly where the low word wraps.
     const uint64_t first = trial % 3 == 0 ? (rng() | 0xffffffffu) - static_cast<uint64_t>(count) + 1 : rng();
-    const int64_t height = sides[rng() % 8], width = sides[rng() % 8];
+    const int64_t height = kSides[rng() % 8], width = kSides[rng() % 8];
     const bool fits = std::fabs(a.translate_x) * static_cast<double>(width) < 0x1p30 &&
                       std::fabs(a.translate_y) * static_cast<double>(height) < 0x1p30 &&
                       (first & 0xffffffffu) + static_cast<uint64_t>(count) <= (uint64_t{1} << 32);
