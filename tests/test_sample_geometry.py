@@ -256,6 +256,22 @@ def test_variable_image_sizes_in_one_batch():
     assert (batch["left"] + batch["width"] <= sizes[:, 1]).all()
 
 
+def test_per_sample_sizes_and_box_counts_are_checked():
+    """A side below 1 or of 2**31 and more anywhere in an (n, 2) image_size, and a box count outside
+    [0, M], raise naming the argument (one bad row among good ones is enough)."""
+    good = [[50, 70], [10, 10], [300, 20]]
+    with pytest.raises(ValueError, match="image_size: every height and width must be >= 1"):
+        S.affine(K, n=4, image_size=torch.tensor(good + [[5, 0]]), degrees=5)
+    with pytest.raises(ValueError, match=r"image_size: every height and width must be below 2\*\*31, got 2147483648"):
+        S.affine(K, n=4, image_size=torch.tensor(good + [[2**31, 3]]), degrees=5)
+    S.affine(K, n=4, image_size=torch.tensor(good + [[2**31 - 1, 1]]), degrees=5)  # the extremes are fine
+    boxes = torch.tensor([[[0.0, 0.0, 4.0, 4.0], [1.0, 1.0, 3.0, 3.0]]] * 3)
+    for counts in ([0, 2, 3], [0, -1, 2]):
+        with pytest.raises(ValueError, match=r"box_counts must lie in \[0, 2\]"):
+            S.iou_crop(K, n=3, image_size=(8, 8), boxes=boxes, box_counts=torch.tensor(counts))
+    S.iou_crop(K, n=3, image_size=(8, 8), boxes=boxes, box_counts=torch.tensor([0, 2, 1]))
+
+
 def test_generators_of_every_kind():
     a = S.affine(torch.Generator().manual_seed(3), n=10, image_size=(9, 9), degrees=5)
     b = S.affine(torch.Generator().manual_seed(3), n=10, image_size=(9, 9), degrees=5)

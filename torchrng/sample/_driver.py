@@ -100,10 +100,12 @@ def resolve_batch(n, indices, image_size, device, *, needs_size: bool = True):
             if image_size.is_floating_point() or image_size.is_complex() or image_size.dtype == torch.bool:
                 raise TypeError(f"image_size tensor must hold integers, got {image_size.dtype}")
             sizes = image_size.to(device=device, dtype=torch.int64).contiguous()
-            if sizes.device.type == "cpu" and n and int(sizes.min()) < 1:
-                raise ValueError("image_size: every height and width must be >= 1")
-            if sizes.device.type == "cpu" and n and int(sizes.max()) >= MAX_SIDE:
-                raise ValueError(f"image_size: every height and width must be below 2**31, got {int(sizes.max())}")
+            if sizes.device.type == "cpu" and n:
+                smallest, largest = (int(x) for x in torch.aminmax(sizes))  # one pass (min and max cost two)
+                if smallest < 1:
+                    raise ValueError("image_size: every height and width must be >= 1")
+                if largest >= MAX_SIDE:
+                    raise ValueError(f"image_size: every height and width must be below 2**31, got {largest}")
     else:
         hw = v.shape_arg(image_size, "image_size")
         if len(hw) != 2:

@@ -451,8 +451,10 @@ def iou_crop(generator, *, n=None, indices=None, image_size, device=None, boxes,
             raise ValueError(f"boxes must have shape (n, M, 4), got {tuple(padded.shape)}")
         if counts.shape != (n,):
             raise ValueError(f"box_counts must have shape ({n},), got {tuple(counts.shape)}")
-        if counts.device.type == "cpu" and n and (int(counts.min()) < 0 or int(counts.max()) > padded.shape[1]):
-            raise ValueError(f"box_counts must lie in [0, {padded.shape[1]}]")
+        if counts.device.type == "cpu" and n:
+            fewest, most = (int(x) for x in torch.aminmax(counts))
+            if fewest < 0 or most > padded.shape[1]:
+                raise ValueError(f"box_counts must lie in [0, {padded.shape[1]}]")
     m = padded.shape[1]
     hyper[6] = float(m)
     blocks = int(hyper[5]) * (1 + int(hyper[4]))
