@@ -127,27 +127,34 @@ std::vector<double> float_sequence(PyObject* obj, const char* what) {
 
 }  // namespace
 
-// sample_dict(sampler_id, hyper, dtype_code, n, columns, height, width, stream, fields) -> dict
+// sample_dict(sampler_id, hyper, dtype_code, n, columns, height, width, stream, fields[, sizes]) -> dict
 //   dtype_code: the rows' dtype (0 bool, 1 int64, 2 float64); stream: [key0, key1, index_base,
 //   block_base]; fields: ((key, kind, begin, shape), ...), each field covering the
-//   prod(shape) columns from `begin`, returned with shape (n, *shape).
+//   prod(shape) columns from `begin`, returned with shape (n, *shape); sizes: None, or a CPU
+//   (n, 2) int64 tensor of per-sample (height, width), which then replaces height and width.
 PyObject* sample_dict(PyObject*, PyObject* args) {
   HANDLE_TH_ERRORS
   long long id, dtype_code, n, columns, height, width;
-  PyObject *hyper_obj, *stream_obj, *fields;
-  if (!PyArg_ParseTuple(args, "LOLLLLLOO!", &id, &hyper_obj, &dtype_code, &n, &columns, &height, &width, &stream_obj,
-                        &PyTuple_Type, &fields)) {
+  PyObject *hyper_obj, *stream_obj, *fields, *sizes_obj = Py_None;
+  if (!PyArg_ParseTuple(args, "LOLLLLLOO!|O", &id, &hyper_obj, &dtype_code, &n, &columns, &height, &width, &stream_obj,
+                        &PyTuple_Type, &fields, &sizes_obj)) {
     return nullptr;
+  }
+  std::optional<at::Tensor> sizes;
+  if (sizes_obj != Py_None) {
+    TORCH_CHECK_TYPE(THPVariable_Check(sizes_obj), "sample_dict: sizes must be a tensor or None");
+    sizes = THPVariable_Unpack(sizes_obj);
   }
   TORCH_CHECK_VALUE(dtype_code >= 0 && dtype_code <= 2, "sample_dict: dtype_code must be 0, 1 or 2");
   TORCH_CHECK_VALUE(n >= 0 && columns >= 0, "sample_dict: n and columns must be >= 0");
   const std::vector<double> hyper = float_sequence(hyper_obj, "sample_dict: hyper must be a sequence of floats");
   const std::vector<int64_t> stream = int_sequence(stream_obj, "sample_dict: stream must be a sequence of ints");
   const std::array<int64_t, 2> size{height, width};
+  const c10::IntArrayRef image_size = sizes ? c10::IntArrayRef() : c10::IntArrayRef(size);
   const at::Tensor rows = empty_cpu({n, columns}, kDtypes[dtype_code]);
   {
-    pybind11::gil_scoped_release no_gil;  // the kernel touches no Python object
-    cpu::sample_rows(rows, id, hyper, size, std::nullopt, std::nullopt, stream, std::nullopt, std::nullopt,
+    pybind11::gil_scoped_release no_gil;  // the kernel touches no Python object (sizes is held above)
+    cpu::sample_rows(rows, id, hyper, image_size, sizes, std::nullopt, stream, std::nullopt, std::nullopt,
                      std::nullopt);
   }
   THPObjectPtr result(PyDict_New());  // released on every error path, a C++ exception's included

@@ -84,11 +84,26 @@ def test_eager_path_advances_a_generator_like_the_op_path(monkeypatch):
                                                                              monkeypatch, b))
 
 
-def test_explicit_indices_and_per_sample_sizes_take_the_op_path(monkeypatch):
+def test_explicit_indices_take_the_op_path(monkeypatch):
     monkeypatch.setattr(_C, "sample_dict", lambda *a: pytest.fail("eager path taken"))
-    key = torchrng.key(2)
-    S.resized_crop(key, indices=torch.tensor([5, 9]), image_size=HW)
-    S.resized_crop(key, n=2, image_size=torch.tensor([[10, 20], [30, 40]]))
+    S.resized_crop(torchrng.key(2), indices=torch.tensor([5, 9]), image_size=HW)
+
+
+# Per-sample (height, width) rows: 1x1, thin, the largest side, and a repeated size.
+SIZES = [[37, 53], [1, 1], [1, 400], [(1 << 31) - 1, 3], [37, 53], [224, 224], [5, 9]]
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 333])
+@pytest.mark.parametrize("name, kwargs", [c for c in CALLS if "image_size" in c[1] and c[1].get("value") != "random"],
+                         ids=lambda c: c if isinstance(c, str) else "")
+def test_per_sample_sizes_take_the_eager_path_with_the_op_paths_tensors(name, kwargs, n, monkeypatch):
+    calls = []
+    real = _C.sample_dict
+    monkeypatch.setattr(_C, "sample_dict", lambda *a: calls.append(len(a)) or real(*a))
+    sized = {**kwargs, "image_size": torch.tensor((SIZES * (n // len(SIZES) + 1))[:n], dtype=torch.int64).view(n, 2)}
+    eager = _call(name, sized, n, True, monkeypatch)
+    assert calls == [10], "the eager path was not taken with the sizes"
+    _same(eager, _call(name, sized, n, False, monkeypatch))
 
 
 def test_views_share_the_rows_and_new_tensors_do_not_alias(monkeypatch):
@@ -158,6 +173,10 @@ def test_layout_split_matches_the_eager_fields_for_every_kind():
     ((11, ["a"], 2, 2, 8, 1, 1, [0, 0, 0, 0], ()), "real number"),
     ((11, [0.0] * 12, 2, 2, 8, 0, 1, [0, 0, 0, 0], ()), "image_size"),
     ((99, [0.0], 2, 2, 8, 1, 1, [0, 0, 0, 0], ()), "sampler"),
+    ((11, [0.0] * 12, 2, 2, 8, 0, 0, [0, 0, 0, 0], (), [[1, 2], [3, 4]]), "sizes must be a tensor"),
+    ((11, [0.0] * 12, 2, 2, 8, 0, 0, [0, 0, 0, 0], (), torch.ones(2, 3, dtype=torch.int64)), r"\(n, 2\) int64"),
+    ((11, [0.0] * 12, 2, 2, 8, 0, 0, [0, 0, 0, 0], (), torch.ones(2, 2)), r"\(n, 2\) int64"),
+    ((11, [0.0] * 12, 2, 2, 8, 0, 0, [0, 0, 0, 0], (), torch.tensor([[1, 2], [0, 4]])), r"\[1, 2\*\*31\)"),
 ])
 def test_sample_dict_rejects_bad_arguments_without_crashing(bad, match):
     with pytest.raises((ValueError, TypeError, RuntimeError), match=match):

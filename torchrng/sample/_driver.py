@@ -148,13 +148,16 @@ def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype,
               blocks_per_sample: int, generator: GeneratorLike, n, idx, hw, sizes, device, *,
               resolved=None) -> dict[str, torch.Tensor]:
     """The sampler's make_params dict: draw_rows split by `layout`, or on CPU for contiguous indices
-    and one image size, the same tensors from one C++ call (no dispatcher, no Python view ops).
+    the same tensors from one C++ call (no dispatcher, no Python view ops).
     `resolved`: the (stream, generator) pair of resolve(), when the caller needs the stream too."""
     stream, gen = resolved or resolve(generator, device, n, blocks_per_sample, advance=idx is None)
     try:
-        if idx is None and sizes is None and gen is None and eager_cpu_ok(device):
-            return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, hw[0], hw[1], stream,
-                                  layout.fields)
+        if idx is None and gen is None and eager_cpu_ok(device):
+            if sizes is None:
+                return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, hw[0], hw[1], stream,
+                                      layout.fields)
+            return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, 0, 0, stream, layout.fields,
+                                  sizes)
         rows = torch.empty(n, columns, dtype=dtype, device=device)
     except RuntimeError as e:
         if resolved is None and idx is None:
