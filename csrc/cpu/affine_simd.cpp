@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "simd_lanes.h"
 #include "tile_layout.h"
@@ -31,12 +32,14 @@ struct AffineLanes {
 };
 
 // The operands of affine_range_simd: the Philox plans of blocks 0 and 1 (one index high word for
-// every sample), the first index's low word, and each column's uniform bounds in float32 as
-// samplers::uniform_f32 rounds them (lo and hi - lo).
+// every sample), the first index's low word, each column's uniform bounds in float32 as
+// samplers::uniform_f32 rounds them (lo and hi - lo; the translations' for one image size), and
+// the per-sample sizes or null.
 struct AffineRange {
   philox_simd::Plan block0, block1;
   uint32_t index_lo;
   float lo[6], width[6];
+  const int64_t* sizes;
 };
 
 // Where the lanes compute what the scalar code does: every range and translation bound finite
@@ -110,21 +113,31 @@ bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32
 }
 
 bool affine_range_simd_with(Isa isa, const samplers::Affine& affine, core::u32x2 key, uint64_t block,
-                            uint64_t first_index, int64_t count, int64_t height, int64_t width, double* rows) {
+                            uint64_t first_index, int64_t count, const int64_t* sizes, int64_t height, int64_t width,
+                            double* rows) {
 #if TORCHRNG_X86_SIMD
   if (isa == Isa::Scalar || !isa_supported(isa) || count <= 0 || !in_domain(affine)) return false;
   // One high index word for every sample (the low word does not wrap), translations within 31 bits.
   if (static_cast<uint64_t>(core::lo32(first_index)) + static_cast<uint64_t>(count) > (uint64_t{1} << 32)) return false;
-  if (!(std::fabs(affine.translate_x) * static_cast<double>(width) < 0x1p30 &&
-        std::fabs(affine.translate_y) * static_cast<double>(height) < 0x1p30)) {
+  int64_t max_height = height, max_width = width;
+  if (sizes) {
+    max_height = max_width = 1;
+    for (int64_t j = 0; j < count; ++j) {
+      max_height = std::max(max_height, sizes[2 * j]);
+      max_width = std::max(max_width, sizes[2 * j + 1]);
+    }
+  }
+  if (!(std::fabs(affine.translate_x) * static_cast<double>(max_width) < 0x1p30 &&
+        std::fabs(affine.translate_y) * static_cast<double>(max_height) < 0x1p30)) {
     return false;
   }
   AffineRange r;
   r.block0 = philox_simd::make_plan(key, block, core::hi32(first_index));
   r.block1 = philox_simd::make_plan(key, block + 1, core::hi32(first_index));
   r.index_lo = core::lo32(first_index);
+  r.sizes = sizes;
   // torchvision's translation bounds are float(translate * side) in float64, rounded to float32 by
-  // uniform_ (samplers::Affine); -float32(m) is float32(-m).
+  // uniform_ (samplers::Affine); -float32(m) is float32(-m). (Unused with per-sample sizes.)
   const float max_dx = static_cast<float>(affine.translate_x * static_cast<double>(width));
   const float max_dy = static_cast<float>(affine.translate_y * static_cast<double>(height));
   const double bounds[6][2] = {{affine.deg_lo, affine.deg_hi},     {-max_dx, max_dx},
@@ -141,14 +154,16 @@ bool affine_range_simd_with(Isa isa, const samplers::Affine& affine, core::u32x2
   }
   return true;
 #else
-  (void)isa, (void)affine, (void)key, (void)block, (void)first_index, (void)count, (void)height, (void)width, (void)rows;
+  (void)isa, (void)affine, (void)key, (void)block, (void)first_index, (void)count, (void)sizes, (void)height,
+      (void)width, (void)rows;
   return false;
 #endif
 }
 
 bool affine_range_simd(const samplers::Affine& affine, core::u32x2 key, uint64_t block, uint64_t first_index,
-                       int64_t count, int64_t height, int64_t width, double* rows) {
-  return affine_range_simd_with(philox_blocks_isa(), affine, key, block, first_index, count, height, width, rows);
+                       int64_t count, const int64_t* sizes, int64_t height, int64_t width, double* rows) {
+  return affine_range_simd_with(philox_blocks_isa(), affine, key, block, first_index, count, sizes, height, width,
+                                rows);
 }
 
 bool affine_rows_simd(const samplers::Affine& affine, const uint32_t* words, int64_t count, const int64_t* sizes,

@@ -32,16 +32,18 @@ bool affine_rows_simd(const samplers::Affine& affine, const uint32_t* words, int
 bool affine_rows_simd_with(Isa isa, const samplers::Affine& affine, const uint32_t* words, int64_t count,
                            const int64_t* sizes, int64_t height, int64_t width, double* rows);
 
-// The fused path, for samples of one image size: rows[6*j .. 6*j + 5] = the six columns of the
-// sample of index first_index + j, j in [0, count), its blocks 0 and 1 being block numbers `block`
-// and `block + 1` of key `key` (as core::stream_block). The blocks are made in the lanes, never
-// stored. Returns false, writing nothing, where it does not apply: no SIMD ISA, hyperparameters
-// outside the domain of affine_rows_simd, a translation bound of 2^30 or more, or indices whose low
-// word wraps within the range (one Philox plan per range).
+// The fused path: rows[6*j .. 6*j + 5] = the six columns of the sample of index first_index + j,
+// j in [0, count), of image size sizes[2*j] x sizes[2*j + 1] (or height x width when sizes is
+// null), its blocks 0 and 1 being block numbers `block` and `block + 1` of key `key` (as
+// core::stream_block). The blocks are made in the lanes, never stored. Returns false, writing
+// nothing, where it does not apply: no SIMD ISA, hyperparameters outside the domain of
+// affine_rows_simd, a translation bound of 2^30 or more, or indices whose low word wraps within
+// the range (one Philox plan per range).
 bool affine_range_simd(const samplers::Affine& affine, core::u32x2 key, uint64_t block, uint64_t first_index,
-                       int64_t count, int64_t height, int64_t width, double* rows);
+                       int64_t count, const int64_t* sizes, int64_t height, int64_t width, double* rows);
 bool affine_range_simd_with(Isa isa, const samplers::Affine& affine, core::u32x2 key, uint64_t block,
-                            uint64_t first_index, int64_t count, int64_t height, int64_t width, double* rows);
+                            uint64_t first_index, int64_t count, const int64_t* sizes, int64_t height, int64_t width,
+                            double* rows);
 
 }  // namespace cpu
 }  // namespace torchrng

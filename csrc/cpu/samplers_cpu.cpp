@@ -68,13 +68,13 @@ bool tile_rows_simd(const samplers::RandAugment& s, const uint32_t* words, int64
 }
 
 // The samplers with a fused SIMD kernel (one that makes its own blocks) for a whole range of
-// contiguous samples of one image size: rows [begin, end) of `args.out` written; false (nothing
-// written) where it does not apply.
+// contiguous samples: rows [begin, end) of `args.out` written; false (nothing written) where it
+// does not apply.
 bool range_rows_simd(const samplers::Affine& s, core::Stream stream, const ops::RowsArgs& args, int64_t begin,
                      int64_t end) {
-  return args.sizes == nullptr &&
-         cpu::affine_range_simd(s, stream.key, stream.block_base, stream.index_base + static_cast<uint64_t>(begin),
-                                end - begin, args.height, args.width, tile_rows(args, begin));
+  return cpu::affine_range_simd(s, stream.key, stream.block_base, stream.index_base + static_cast<uint64_t>(begin),
+                                end - begin, args.sizes ? args.sizes + 2 * begin : nullptr, args.height, args.width,
+                                tile_rows(args, begin));
 }
 
 struct CpuRows {

@@ -1,7 +1,8 @@
 // More words for the SIMD kernels of simd_lanes.h, for the fused ones that make their own Philox
 // blocks: a vector W of one block word for 2 * kLanes consecutive samples (the block made in
 // registers, philox_rounds.h), float32 arithmetic on all of its lanes (WF), its two halves as the
-// kLanes-wide F of simd_lanes.h, and the store of kLanes six-column rows from six column vectors.
+// kLanes-wide F of simd_lanes.h, per-sample image sides, and the store of kLanes six-column rows
+// from six column vectors.
 // Fusing skips what a tile of stored blocks costs the kernels that read few words per sample: the
 // blocks' transposes and stores, and gathering each word back out of them.
 #pragma once
@@ -35,6 +36,14 @@ TORCHRNG_LANE WF wffma(WF a, WF b, WF c) { return _mm512_fmadd_ps(a, b, c); }  /
 template <int H>
 TORCHRNG_LANE F half(WF x) {
   return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), H));
+}
+
+// The (height, width) pairs of kLanes samples, int64 in [1, 2^31), as exact doubles.
+TORCHRNG_LANE void load_sides(const int64_t* sizes, V& height, V& width) {
+  const I a = _mm512_loadu_si512(sizes), b = _mm512_loadu_si512(sizes + 8);
+  const I even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+  height = _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(_mm512_permutex2var_epi64(a, even, b)));
+  width = _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(_mm512_permutex2var_epi64(a, odd, b)));
 }
 
 // rows[6 * j + c] = column c lane j, for the kLanes samples j: unpacks pair the columns (0, 1),
@@ -90,6 +99,15 @@ TORCHRNG_LANE WF wffma(WF a, WF b, WF c) { return _mm256_fmadd_ps(a, b, c); }
 template <int H>
 TORCHRNG_LANE F half(WF x) {
   return _mm256_extractf128_ps(x, H);
+}
+
+// The (height, width) pairs of 4 samples, below 2^31: the low dwords of each half, then int32 -> double.
+TORCHRNG_LANE void load_sides(const int64_t* sizes, V& height, V& width) {
+  const __m256i order = _mm256_setr_epi32(0, 4, 2, 6, 0, 4, 2, 6);  // h0 h1 w0 w1 in the low half
+  const __m256i a = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(sizes)), order);
+  const __m256i b = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(sizes + 4)), order);
+  height = _mm256_cvtepi32_pd(_mm_unpacklo_epi64(_mm256_castsi256_si128(a), _mm256_castsi256_si128(b)));
+  width = _mm256_cvtepi32_pd(_mm_unpackhi_epi64(_mm256_castsi256_si128(a), _mm256_castsi256_si128(b)));
 }
 
 // rows[6 * j + c] = column c lane j for the 4 samples j: the pairs (0, 1), (2, 3), (4, 5) of

@@ -2,6 +2,7 @@
 // samplers::Affine, for random words, hyperparameters (translation, scale and shear each on or
 // off, 2 or 4 shear bounds) and per-sample or constant image sizes, partial vectors, and the
 // rounding's ties and signed zeros; and it refuses hyperparameters outside its domain.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -129,13 +130,15 @@ TORCHRNG_TEST(affine_simd_refuses_outside_its_domain) {
 
 // The fused path (blocks made in the lanes): every row equals the scalar sampler's on the blocks of
 // core::stream_block, for random keys, block numbers (up to the 2^64 wrap) and first indices (up
-// to the last one before the low word wraps), counts around the vector widths, one image size.
+// to the last one before the low word wraps), counts around the vector widths, one image size or
+// per-sample sizes.
 TORCHRNG_TEST(affine_range_simd_matches_scalar) {
   const std::vector<Isa> isas = simd_isas_to_compare();
   if (isas.empty()) return;
   std::mt19937_64 rng(7028);
   const int64_t counts[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 100, 257};
   std::vector<double> got(6 * 257);
+  std::vector<int64_t> sizes(2 * 257);
   int bad = 0, ranges = 0, refused = 0;
   for (int trial = 0; trial < 4000; ++trial) {
     const Affine a = random_affine(rng, trial);
@@ -146,12 +149,21 @@ TORCHRNG_TEST(affine_range_simd_matches_scalar) {
     // Indices anywhere, or ending exactly where the low word wraps.
     const uint64_t first = trial % 3 == 0 ? (rng() | 0xffffffffu) - static_cast<uint64_t>(count) + 1 : rng();
     const int64_t height = kSides[rng() % 8], width = kSides[rng() % 8];
-    const bool fits = std::fabs(a.translate_x) * static_cast<double>(width) < 0x1p30 &&
-                      std::fabs(a.translate_y) * static_cast<double>(height) < 0x1p30 &&
+    const bool per_sample = trial % 2 == 1;
+    int64_t max_height = height, max_width = width;
+    for (int64_t j = 0; per_sample && j < count; ++j) {
+      sizes[static_cast<size_t>(2 * j)] = trial % 4 == 1 ? kSides[rng() % 5] : kSides[rng() % 8];  // mostly small
+      sizes[static_cast<size_t>(2 * j + 1)] = trial % 4 == 1 ? kSides[rng() % 5] : kSides[rng() % 8];
+      max_height = j == 0 ? sizes[0] : std::max(max_height, sizes[static_cast<size_t>(2 * j)]);
+      max_width = j == 0 ? sizes[1] : std::max(max_width, sizes[static_cast<size_t>(2 * j + 1)]);
+    }
+    const int64_t* sample_sizes = per_sample ? sizes.data() : nullptr;
+    const bool fits = std::fabs(a.translate_x) * static_cast<double>(max_width) < 0x1p30 &&
+                      std::fabs(a.translate_y) * static_cast<double>(max_height) < 0x1p30 &&
                       (first & 0xffffffffu) + static_cast<uint64_t>(count) <= (uint64_t{1} << 32);
     for (Isa isa : isas) {
-      const bool ran = torchrng::cpu::affine_range_simd_with(isa, a, s.key, s.block_base, first, count, height, width,
-                                                             got.data());
+      const bool ran = torchrng::cpu::affine_range_simd_with(isa, a, s.key, s.block_base, first, count, sample_sizes,
+                                                             height, width, got.data());
       CHECK_EQ(ran, fits);
       if (!ran) {
         ++refused;
@@ -160,7 +172,9 @@ TORCHRNG_TEST(affine_range_simd_matches_scalar) {
       ++ranges;
       for (int64_t j = 0; j < count; ++j) {
         double want[6];
-        a(torchrng::core::SampleBlocks{s, first + static_cast<uint64_t>(j)}, height, width, want);
+        a(torchrng::core::SampleBlocks{s, first + static_cast<uint64_t>(j)},
+          per_sample ? sizes[static_cast<size_t>(2 * j)] : height, per_sample ? sizes[static_cast<size_t>(2 * j + 1)] : width,
+          want);
         torchrng_test::store_as_int64_bits(want, 1, 3);
         for (int c = 0; c < 6; ++c) {
           if (bits(got[static_cast<size_t>(6 * j + c)]) != bits(want[c])) {
@@ -187,15 +201,18 @@ TORCHRNG_TEST(affine_range_simd_refuses_what_it_cannot_do) {
   const uint64_t last_before_wrap = 0xffffffffu;
   for (Isa isa : {Isa::Avx2, Isa::Avx512}) {
     if (!torchrng::cpu::isa_supported(isa)) continue;
-    CHECK(torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, last_before_wrap, 1, 4, 4, out));
-    CHECK(!torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, last_before_wrap, 2, 4, 4, out));  // wraps
-    CHECK(!torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, 0, 0, 4, 4, out));
+    CHECK(torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, last_before_wrap, 1, nullptr, 4, 4, out));
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, last_before_wrap, 2, nullptr, 4, 4, out));  // wraps
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, finite, key, 0, 0, 0, nullptr, 4, 4, out));
     Affine far = finite;
     far.translate_x = 1.0;
-    CHECK(!torchrng::cpu::affine_range_simd_with(isa, far, key, 0, 0, 1, 4, int64_t{1} << 30, out));
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, far, key, 0, 0, 1, nullptr, 4, int64_t{1} << 30, out));
+    const int64_t one_wide[] = {4, 4, 4, int64_t{1} << 30};  // the second sample's width
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, far, key, 0, 0, 2, one_wide, 4, 4, out));
+    CHECK(torchrng::cpu::affine_range_simd_with(isa, far, key, 0, 0, 1, one_wide, 4, 4, out));
     Affine infinite = finite;
     infinite.deg_hi = INFINITY;
-    CHECK(!torchrng::cpu::affine_range_simd_with(isa, infinite, key, 0, 0, 1, 4, 4, out));
+    CHECK(!torchrng::cpu::affine_range_simd_with(isa, infinite, key, 0, 0, 1, nullptr, 4, 4, out));
   }
-  CHECK(!torchrng::cpu::affine_range_simd_with(Isa::Scalar, finite, key, 0, 0, 1, 4, 4, out));
+  CHECK(!torchrng::cpu::affine_range_simd_with(Isa::Scalar, finite, key, 0, 0, 1, nullptr, 4, 4, out));
 }
