@@ -153,11 +153,9 @@ def draw_dict(layout: Layout, sampler_id: int, columns: int, dtype: torch.dtype,
     stream, gen = resolved or resolve(generator, device, n, blocks_per_sample, advance=idx is None)
     try:
         if idx is None and gen is None and eager_cpu_ok(device):
-            if sizes is None:
-                return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, hw[0], hw[1], stream,
-                                      layout.fields)
-            return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, 0, 0, stream, layout.fields,
-                                  sizes)
+            height, width = hw if sizes is None else (0, 0)  # per-sample sizes replace (height, width)
+            return _C.sample_dict(sampler_id, hyper, _DTYPE_CODES[dtype], n, columns, height, width, stream,
+                                  layout.fields, sizes)
         rows = torch.empty(n, columns, dtype=dtype, device=device)
     except RuntimeError as e:
         if resolved is None and idx is None:
